@@ -1,0 +1,67 @@
+/**
+ * The closed set of failure kinds every pkce-auth function reports.
+ *
+ * - `invalid_config`: the options passed to the client are unusable (message names the option).
+ * - `discovery_failed`: the issuer's metadata could not be fetched or is malformed.
+ * - `invalid_return_to`: a `returnTo` would leave the app's origin (open-redirect guard).
+ * - `state_mismatch`: a callback matches no pending login (expired, replayed or forged).
+ * - `authorization_error`: the server redirected back with `error=` (`error` holds its value).
+ * - `issuer_mismatch`: discovery `issuer` or callback `iss` differs from the configured issuer (RFC 9207).
+ * - `token_error`: the token endpoint answered with an OAuth error (`error` holds e.g. `invalid_grant`).
+ * - `invalid_token_response`: the token endpoint answered with something that is not a valid token response.
+ * - `invalid_id_token`: the ID token's claims failed validation (`iss`, `aud`, `azp`, `exp`, `iat`, `nonce`).
+ * - `network_error`: the server could not be reached or answered with a 5xx.
+ * - `login_required`: there is no session (or it ended); call `login()`.
+ */
+export type AuthErrorCode =
+  | 'invalid_config'
+  | 'discovery_failed'
+  | 'invalid_return_to'
+  | 'state_mismatch'
+  | 'authorization_error'
+  | 'issuer_mismatch'
+  | 'token_error'
+  | 'invalid_token_response'
+  | 'invalid_id_token'
+  | 'network_error'
+  | 'login_required';
+
+/** Extra details an {@link AuthError} may carry. */
+export interface AuthErrorDetails {
+  /** The OAuth `error` value from the server (e.g. `access_denied`, `invalid_grant`). */
+  error?: string | undefined;
+  /** The OAuth `error_description` from the server. */
+  errorDescription?: string | undefined;
+  /** HTTP status of the response that failed, when there was one. */
+  status?: number | undefined;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/**
+ * The one error type pkce-auth throws or puts in `AuthState.error`.
+ *
+ * Switch on `code` (a closed union); show `message` to people: it says what to do.
+ */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  readonly code: AuthErrorCode;
+  readonly error?: string;
+  readonly errorDescription?: string;
+  readonly status?: number;
+  override readonly cause?: unknown;
+
+  constructor(code: AuthErrorCode, message: string, details: AuthErrorDetails = {}) {
+    super(message);
+    this.code = code;
+    if (details.error !== undefined) this.error = details.error;
+    if (details.errorDescription !== undefined) this.errorDescription = details.errorDescription;
+    if (details.status !== undefined) this.status = details.status;
+    if (details.cause !== undefined) this.cause = details.cause;
+  }
+}
+
+/** Whether `value` is an {@link AuthError} (optionally of one `code`). */
+export function isAuthError(value: unknown, code?: AuthErrorCode): value is AuthError {
+  return value instanceof AuthError && (code === undefined || value.code === code);
+}

@@ -1,0 +1,11 @@
+export { createAuthClient } from './authClient.js';
+export { AuthError, isAuthError } from './errors.js';
+export type { AuthErrorCode, AuthErrorDetails } from './errors.js';
+export { clientCredentials, exchangeCode, refreshTokens, revokeToken } from './grants.js';
+export type { ClientAuthMethod, CodeExchangeResult, ServerClientOptions } from './grants.js';
+export { createCodeChallenge, createCodeVerifier, createPkcePair } from './pkce.js';
+export type { PkcePair } from './pkce.js';
+export { clearDiscoveryCache, discover } from './protocol.js';
+export type { RequestContext, ServerMetadata, TokenSet } from './protocol.js';
+export { createMemoryStorage } from './storage.js';
+export type * from './types.js';

@@ -1,0 +1,108 @@
+import type { AuthError } from './errors.js';
+
+/** Validated ID-token claims of the signed-in person. */
+export type AuthUser = Record<string, unknown> & { sub: string };
+
+/** The tokens the app may use. The refresh token is never part of the state. */
+export interface AuthTokens {
+  /** The access token to send as `Authorization: Bearer …`. */
+  accessToken: string;
+  /** The token type the server returned, normalised to `Bearer`. */
+  tokenType: string;
+  /** When the access token expires, in epoch milliseconds (comparable with `Date.now()`). */
+  expiresAt?: number;
+  /** The scope granted, space separated, when the server said. */
+  scope?: string;
+  /** The raw ID token (for `id_token_hint`), when one was issued. */
+  idToken?: string;
+}
+
+/** An immutable snapshot of the session; the same object until something changes. */
+export interface AuthState {
+  status: 'loading' | 'authenticated' | 'unauthenticated' | 'error';
+  user: AuthUser | null;
+  tokens: AuthTokens | null;
+  error: AuthError | null;
+}
+
+/** Something with the shape of the Web Storage API. */
+export interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** Explicit endpoints, used instead of (or over) discovery. */
+export interface AuthEndpoints {
+  authorization: string;
+  token: string;
+  revocation?: string;
+  endSession?: string;
+  userinfo?: string;
+}
+
+/** Options of {@link createAuthClient}. */
+export interface AuthClientOptions {
+  /** The client id registered at the authorization server. */
+  clientId: string;
+  /** The absolute URL the server redirects back to; must be registered exactly. */
+  redirectUri: string;
+  /** The issuer; metadata is discovered at `<issuer>/.well-known/openid-configuration`. */
+  issuer?: string;
+  /** Endpoints used instead of discovery, or over the discovered ones. */
+  endpoints?: AuthEndpoints;
+  /** Space-separated scopes. Default `'openid'`. */
+  scope?: string;
+  /** Extra parameters for every authorization request (e.g. `audience`, `resource`, `prompt`). */
+  authorizeParams?: Record<string, string>;
+  /** Where the end-session endpoint sends the person after logout; sent only when set. */
+  postLogoutRedirectUri?: string;
+  /** Where the session lives. Default `'session'` (this tab only). `'local'` shares it across tabs. */
+  storage?: 'session' | 'local' | 'memory' | StorageLike;
+  /** Refresh when less than `min(refreshLeewaySeconds, lifetime / 2)` remains. Default 60. */
+  refreshLeewaySeconds?: number;
+  /** Refresh in the background before expiry. Default `true`. */
+  autoRefresh?: boolean;
+  /** The `fetch` used for every request to the authorization server. Default `globalThis.fetch`. */
+  fetch?: typeof fetch;
+  /** Navigation adapter, default `location.assign`. Useful in tests and non-browser hosts. */
+  navigate?: (url: string) => void;
+}
+
+/** Options of {@link AuthClient.login}. */
+export interface LoginOptions {
+  /** Where to land after the callback: a same-origin path. Default: the current path+search+hash. */
+  returnTo?: string;
+  /** Extra authorization-request parameters for this login only. */
+  params?: Record<string, string>;
+}
+
+/** Options of {@link AuthClient.logout}. */
+export interface LogoutOptions {
+  /** Overrides `postLogoutRedirectUri` for this call. */
+  returnTo?: string;
+  /** Clear the local session only: no revocation, no end-session redirect. */
+  localOnly?: boolean;
+}
+
+/** The session client made by {@link createAuthClient}. */
+export interface AuthClient {
+  /** The current immutable snapshot. */
+  getState(): AuthState;
+  /** Called after every state change; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void;
+  /** Starts a login: stores a pending login and navigates to the authorization endpoint. */
+  login(options?: LoginOptions): Promise<void>;
+  /** Completes a login from the redirect URI (default `location.href`). */
+  handleCallback(url?: string): Promise<{ returnTo: string }>;
+  /** A valid access token, refreshed when due. Rejects `login_required` without a session. */
+  getAccessToken(): Promise<string>;
+  /** Forces a refresh; `invalid_grant` ends the session. */
+  refresh(): Promise<void>;
+  /** Ends the session locally, revokes the refresh token and navigates to end-session. */
+  logout(options?: LogoutOptions): Promise<void>;
+  /** `fetch` with `Authorization: Bearer …`; on 401 refreshes once and retries when possible. */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  /** Stops timers and listeners. */
+  destroy(): void;
+}
