@@ -50,11 +50,19 @@ export function httpOptions<M extends string = 'POST', B = URLSearchParams>(url:
   const target = typeof url === 'string' ? new URL(url) : url;
   const timeoutMs = ctx.timeoutMs ?? 30_000;
   return {
-    // Looked up per call so a fetch patched later (test doubles, service workers) is used.
-    [oauth.customFetch]: (input, init) => (ctx.fetch ?? globalThis.fetch)(input, init as RequestInit),
+    [oauth.customFetch]: async (input, init) => {
+      // Our own timeout, cleared when the response arrives, so no timer outlives its request.
+      const controller = new AbortController();
+      const timeout = setTimeout(() => controller.abort(new DOMException('the request timed out', 'TimeoutError')), timeoutMs);
+      try {
+        // Looked up per call so a fetch patched later (test doubles, service workers) is used.
+        return await (ctx.fetch ?? globalThis.fetch)(input, { ...(init as RequestInit), signal: controller.signal });
+      } finally {
+        clearTimeout(timeout);
+      }
+    },
     // Plain http only where parseSecureUrl allowed it: loopback hosts.
     ...(target.protocol === 'http:' && isLoopback(target) ? { [oauth.allowInsecureRequests]: true } : {}),
-    ...(typeof AbortSignal.timeout === 'function' ? { signal: () => AbortSignal.timeout(timeoutMs) } : {}),
   };
 }
 

@@ -105,6 +105,9 @@ export function fakeServer(opts: FakeServerOptions = {}) {
   return { calls, state };
 }
 
+/** Clients made by {@link makeClient}; setup.ts destroys them after each test. */
+export const liveClients = new Set<AuthClient>();
+
 export function makeClient(overrides: Partial<AuthClientOptions> = {}): { client: AuthClient; navigations: string[] } {
   const navigations: string[] = [];
   const client = createAuthClient({
@@ -115,6 +118,7 @@ export function makeClient(overrides: Partial<AuthClientOptions> = {}): { client
     navigate: (url) => void navigations.push(url),
     ...overrides,
   });
+  liveClients.add(client);
   return { client, navigations };
 }
 

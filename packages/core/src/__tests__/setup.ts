@@ -1,9 +1,12 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { server } from './msw.js';
 import { clearDiscoveryCache } from '../protocol.js';
+import { liveClients } from './fixtures.js';
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {
+  for (const client of liveClients) client.destroy();
+  liveClients.clear();
   server.resetHandlers();
   clearDiscoveryCache();
   globalThis.sessionStorage?.clear();
