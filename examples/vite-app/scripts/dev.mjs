@@ -1,0 +1,122 @@
+// `pnpm dev`: the authorization server (@pkce-auth/dev-server) on :4000, the notes API on :4001
+// and this app (Vite) on :5173, together; Ctrl-C stops all three.
+//
+// With VITE_AUTH_ISSUER set (environment or .env / .env.local) a real provider is used instead:
+// the dev server is not started and the notes API checks that provider's tokens.
+//
+// Environment (all optional):
+//   VITE_AUTH_ISSUER        a real provider's issuer (skips the dev server)
+//   VITE_AUTH_AUDIENCE      the notes API's audience, as the app requests it (default http://localhost:4001)
+//   AUTH_PORT               dev server port (default 4000)
+//   NOTES_API_PORT          notes API port (default 4001)
+//   APP_PORT                Vite port (default 5173)
+//   NOTES_API_ISSUER        issuer the API trusts (default VITE_AUTH_ISSUER, else the dev server)
+//   NOTES_API_AUDIENCE      `aud` the API requires (default VITE_AUTH_AUDIENCE or http://localhost:4001; empty = no check)
+//   NOTES_API_READ_SCOPE / NOTES_API_WRITE_SCOPE   scope names (default notes:read / notes:write)
+//   NOTES_API_TOKEN_TYP     required JWT typ (default at+jwt with the dev server, none for a real provider; empty = no check)
+import { fileURLToPath } from 'node:url';
+import { createNotesApi } from '../server/notesApi.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** @param {string | undefined} value @param {number} fallback */
+function port(value, fallback) {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`invalid port "${value}"`);
+  return n;
+}
+
+async function main() {
+  const vite = await import('vite');
+  // Same variables Vite will see: process.env plus .env, .env.local, .env.development(.local).
+  const env = { ...vite.loadEnv('development', root, ['VITE_', 'NOTES_API_']), ...pickDefined(process.env) };
+  const appPort = port(env.APP_PORT, 5173);
+  const apiPort = port(env.NOTES_API_PORT, 4001);
+  const authPort = port(env.AUTH_PORT, 4000);
+  const appOrigins = [`http://localhost:${appPort}`, `http://127.0.0.1:${appPort}`];
+  const externalIssuer = env.VITE_AUTH_ISSUER?.trim() || undefined;
+  const audience = env.NOTES_API_AUDIENCE ?? env.VITE_AUTH_AUDIENCE ?? 'http://localhost:4001';
+
+  /** @type {Array<() => Promise<void>>} */
+  const stops = [];
+  let stopping = false;
+  const shutdown = async (/** @type {number} */ code) => {
+    if (stopping) return;
+    stopping = true;
+    for (const stop of stops.reverse()) {
+      await stop().catch((err) => console.error(err));
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    /** @type {string} */
+    let issuer;
+    /** @type {import('@pkce-auth/dev-server').DevServer | undefined} */
+    let devServer;
+    if (externalIssuer) {
+      issuer = externalIssuer;
+      console.log(`Using the authorization server ${issuer} (VITE_AUTH_ISSUER); the dev server is not started.`);
+    } else {
+      const { startDevServer } = await import('@pkce-auth/dev-server');
+      const started = await startDevServer({
+        port: authPort,
+        appOrigins,
+        ...(audience ? { resource: audience } : {}),
+      });
+      devServer = started;
+      stops.push(() => started.stop());
+      issuer = started.issuer;
+      // The app must discover the same issuer the dev server announces.
+      process.env.VITE_AUTH_ISSUER = issuer;
+    }
+
+    const typ = env.NOTES_API_TOKEN_TYP ?? (externalIssuer ? '' : 'at+jwt');
+    const api = await createNotesApi({
+      issuer: env.NOTES_API_ISSUER || issuer,
+      audience: audience || null,
+      port: apiPort,
+      allowedOrigins: [...appOrigins, ...(env.NOTES_API_ALLOWED_ORIGINS?.split(/[\s,]+/).filter(Boolean) ?? [])],
+      ...(env.NOTES_API_READ_SCOPE ? { readScope: env.NOTES_API_READ_SCOPE } : {}),
+      ...(env.NOTES_API_WRITE_SCOPE ? { writeScope: env.NOTES_API_WRITE_SCOPE } : {}),
+      tokenType: typ || null,
+      log: (message) => console.error(message),
+    });
+    stops.push(() => api.stop());
+
+    const server = await vite.createServer({
+      root,
+      server: { port: appPort, strictPort: true, host: 'localhost' },
+    });
+    stops.push(() => server.close());
+    await server.listen();
+
+    console.log('');
+    console.log(`  Notes app:            http://localhost:${appPort}/`);
+    console.log(`  Notes API:            ${api.url}  (audience ${audience || '(not checked)'})`);
+    if (devServer) {
+      console.log(`  Authorization server: ${devServer.issuer}  (development only)`);
+      console.log(`  Sign in as:           demo / demo   (or alice / alice)`);
+    } else {
+      console.log(`  Authorization server: ${issuer}`);
+    }
+    console.log('  Press Ctrl-C to stop.');
+    console.log('');
+  } catch (err) {
+    console.error(`dev: ${err instanceof Error ? err.message : String(err)}`);
+    await shutdown(1);
+  }
+}
+
+/** @param {NodeJS.ProcessEnv} env @returns {Record<string, string>} */
+function pickDefined(env) {
+  /** @type {Record<string, string>} */
+  const out = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+await main();

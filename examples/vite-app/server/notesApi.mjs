@@ -1,0 +1,326 @@
+// The Notes API: the example's Resource Server. It accepts only access tokens issued by the
+// authorization server for it (a JWT checked with `jose` against the issuer's JWKS, its issuer,
+// audience and lifetime) and enforces the scopes `notes:read` / `notes:write`.
+// Plain ESM + JSDoc so `node` runs it without a build step; types in notesApi.d.mts.
+import { createServer } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+
+/** @typedef {import('./notesApi.d.mts').NotesApiOptions} NotesApiOptions */
+/** @typedef {import('./notesApi.d.mts').NotesApi} NotesApi */
+/** @typedef {import('./notesApi.d.mts').Note} Note */
+
+const MAX_TEXT = 1000;
+const MAX_BODY = 16 * 1024;
+
+class HttpError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} error
+   * @param {string} description
+   * @param {Record<string, string>} [headers]
+   */
+  constructor(status, error, description, headers = {}) {
+    super(description);
+    this.status = status;
+    this.error = error;
+    this.headers = headers;
+  }
+}
+
+/** @param {string} value */
+const quote = (value) => `"${value.replace(/["\\]/g, '')}"`;
+
+/** RFC 6750 §3: a request without a token gets a bare challenge, no error code. */
+const missingToken = () =>
+  new HttpError(401, 'unauthorized', 'an access token is required (Authorization: Bearer …)', {
+    'WWW-Authenticate': 'Bearer',
+  });
+
+/** @param {string} description */
+const invalidToken = (description) =>
+  new HttpError(401, 'invalid_token', description, {
+    'WWW-Authenticate': `Bearer error="invalid_token", error_description=${quote(description)}`,
+  });
+
+/** @param {string} scope */
+const insufficientScope = (scope) =>
+  new HttpError(403, 'insufficient_scope', `this request needs the scope ${scope}`, {
+    'WWW-Authenticate': `Bearer error="insufficient_scope", scope=${quote(scope)}`,
+  });
+
+/**
+ * The scopes of a token: `scope` (RFC 9068, space-separated) or `scp` (Entra ID, Okta: string or array).
+ * @param {Record<string, unknown>} payload
+ * @returns {Set<string>}
+ */
+function scopesOf(payload) {
+  const raw = payload.scope ?? payload.scp;
+  if (typeof raw === 'string') return new Set(raw.split(' ').filter(Boolean));
+  if (Array.isArray(raw)) return new Set(raw.filter((s) => typeof s === 'string'));
+  return new Set();
+}
+
+/**
+ * Starts the Notes API.
+ * @param {NotesApiOptions} options
+ * @returns {Promise<NotesApi>}
+ */
+export async function createNotesApi(options) {
+  if (!options || typeof options.issuer !== 'string' || !options.issuer) {
+    throw new TypeError('createNotesApi: `issuer` is required');
+  }
+  const issuer = options.issuer;
+  const audience = options.audience === undefined ? 'http://localhost:4001' : options.audience;
+  const readScope = options.readScope ?? 'notes:read';
+  const writeScope = options.writeScope ?? 'notes:write';
+  const tokenType = options.tokenType === undefined ? 'at+jwt' : options.tokenType;
+  const clockTolerance = options.clockTolerance ?? 0;
+  const host = options.host ?? '127.0.0.1';
+  const allowedOrigins = new Set((options.allowedOrigins ?? ['http://localhost:5173', 'http://127.0.0.1:5173']).map((o) => new URL(o).origin));
+  const log = options.log ?? (() => {});
+
+  /** @type {Map<string, Note[]>} notes per `sub` */
+  const notesBySub = new Map();
+
+  /** @type {ReturnType<typeof createRemoteJWKSet> | undefined} */
+  let jwks;
+  /** @type {Promise<ReturnType<typeof createRemoteJWKSet>> | undefined} */
+  let jwksPending;
+  // Resolved on first use (and retried after a failure) so the API may start before the issuer.
+  const getJwks = () => {
+    if (jwks) return Promise.resolve(jwks);
+    jwksPending ??= (async () => {
+      let url = options.jwksUrl;
+      if (!url) {
+        const discoveryUrl = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
+        const res = await fetch(discoveryUrl, { signal: AbortSignal.timeout(5000) });
+        if (!res.ok) throw new Error(`discovery at ${discoveryUrl} answered HTTP ${res.status}`);
+        const meta = /** @type {{ issuer?: unknown, jwks_uri?: unknown }} */ (await res.json());
+        if (meta.issuer !== issuer) throw new Error(`discovery issuer ${String(meta.issuer)} is not ${issuer}`);
+        if (typeof meta.jwks_uri !== 'string') throw new Error('discovery has no jwks_uri');
+        url = meta.jwks_uri;
+      }
+      jwks = createRemoteJWKSet(new URL(url));
+      return jwks;
+    })().finally(() => {
+      jwksPending = undefined;
+    });
+    return jwksPending;
+  };
+
+  /**
+   * @param {import('node:http').IncomingMessage} req
+   * @returns {Promise<{ sub: string | undefined, clientId: string | undefined, scopes: Set<string>, payload: Record<string, unknown> }>}
+   */
+  async function authenticate(req) {
+    const header = req.headers.authorization;
+    if (!header) throw missingToken();
+    const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
+    if (!match?.[1]) {
+      if (!/^Bearer\b/i.test(header)) throw missingToken();
+      throw new HttpError(400, 'invalid_request', 'malformed Authorization header', {
+        'WWW-Authenticate': 'Bearer error="invalid_request"',
+      });
+    }
+    let keySet;
+    try {
+      keySet = await getJwks();
+    } catch (err) {
+      log(`notes API: cannot load the issuer's keys: ${/** @type {Error} */ (err).message}`);
+      throw new HttpError(503, 'temporarily_unavailable', 'the authorization server keys cannot be loaded');
+    }
+    try {
+      const { payload } = await jwtVerify(match[1], keySet, {
+        issuer,
+        ...(audience ? { audience } : {}),
+        ...(tokenType ? { typ: tokenType } : {}),
+        clockTolerance,
+        requiredClaims: ['exp'],
+      });
+      const clientId = typeof payload.client_id === 'string' ? payload.client_id : typeof payload.azp === 'string' ? payload.azp : undefined;
+      return { sub: payload.sub, clientId, scopes: scopesOf(payload), payload };
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) throw invalidToken('the access token expired');
+      if (err instanceof joseErrors.JWKSTimeout || (err instanceof Error && !(err instanceof joseErrors.JOSEError))) {
+        log(`notes API: cannot fetch the issuer's JWKS: ${String(err)}`);
+        throw new HttpError(503, 'temporarily_unavailable', 'the authorization server keys cannot be loaded');
+      }
+      if (err instanceof joseErrors.JWTClaimValidationFailed) {
+        throw invalidToken(`the access token's ${err.claim} claim is not accepted (${err.reason})`);
+      }
+      if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JWKSNoMatchingKey) {
+        throw invalidToken('the access token signature is invalid');
+      }
+      throw invalidToken('the access token is malformed or not accepted');
+    }
+  }
+
+  /** @param {import('node:http').IncomingMessage} req */
+  async function readJson(req) {
+    const type = req.headers['content-type'] ?? '';
+    if (!/^application\/json\b/i.test(type)) {
+      throw new HttpError(415, 'unsupported_media_type', 'send Content-Type: application/json');
+    }
+    let size = 0;
+    /** @type {Buffer[]} */
+    const chunks = [];
+    for await (const chunk of req) {
+      size += chunk.length;
+      if (size > MAX_BODY) throw new HttpError(413, 'payload_too_large', `the body exceeds ${MAX_BODY} bytes`);
+      chunks.push(chunk);
+    }
+    try {
+      return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    } catch {
+      throw new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+    }
+  }
+
+  /**
+   * @param {{ scopes: Set<string> }} who
+   * @param {string} scope
+   */
+  const requireScope = (who, scope) => {
+    if (!who.scopes.has(scope)) throw insufficientScope(scope);
+  };
+
+  /**
+   * @param {{ sub: string | undefined, clientId: string | undefined }} who
+   * @returns {string}
+   */
+  const personOf = (who) => {
+    // A Client Credentials token speaks for a machine, not a person (sub absent or the client id).
+    if (!who.sub || who.sub === who.clientId) {
+      throw new HttpError(403, 'person_required', 'this token was issued to a machine client; personal notes need a person\'s token');
+    }
+    return who.sub;
+  };
+
+  /**
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   */
+  async function route(req, res) {
+    const url = new URL(req.url ?? '/', 'http://notes.invalid');
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const method = req.method ?? 'GET';
+
+    if (path === '/') {
+      return send(res, 200, { name: 'notes API', issuer, audience, scopes: [readScope, writeScope] });
+    }
+    if (path === '/notes') {
+      if (method === 'GET') {
+        const who = await authenticate(req);
+        requireScope(who, readScope);
+        return send(res, 200, { notes: notesBySub.get(personOf(who)) ?? [] });
+      }
+      if (method === 'POST') {
+        const who = await authenticate(req);
+        requireScope(who, writeScope);
+        const sub = personOf(who);
+        const body = await readJson(req);
+        const text = body && typeof body === 'object' ? body.text : undefined;
+        if (typeof text !== 'string' || text.trim().length === 0 || text.length > MAX_TEXT) {
+          throw new HttpError(400, 'invalid_note', `\`text\` must be a string of 1 to ${MAX_TEXT} characters`);
+        }
+        /** @type {Note} */
+        const note = { id: randomUUID(), text, createdAt: new Date().toISOString() };
+        const list = notesBySub.get(sub) ?? [];
+        list.push(note);
+        notesBySub.set(sub, list);
+        return send(res, 201, { note }, { Location: `/notes/${note.id}` });
+      }
+      throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on /notes`, { Allow: 'GET, POST, OPTIONS' });
+    }
+    if (path === '/notes/export') {
+      if (method !== 'GET') throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on /notes/export`, { Allow: 'GET, OPTIONS' });
+      const who = await authenticate(req);
+      requireScope(who, readScope);
+      if (who.sub && who.sub !== who.clientId) {
+        throw new HttpError(403, 'machine_client_required', 'the export is for machine clients (Client Credentials tokens) only');
+      }
+      const users = [...notesBySub].map(([sub, notes]) => ({ sub, count: notes.length, notes }));
+      return send(res, 200, { exportedAt: new Date().toISOString(), total: users.reduce((n, u) => n + u.count, 0), users });
+    }
+    const one = /^\/notes\/([^/]+)$/.exec(path);
+    if (one?.[1]) {
+      if (method !== 'DELETE') throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on /notes/:id`, { Allow: 'DELETE, OPTIONS' });
+      const who = await authenticate(req);
+      requireScope(who, writeScope);
+      const list = notesBySub.get(personOf(who)) ?? [];
+      const index = list.findIndex((n) => n.id === one[1]);
+      if (index === -1) throw new HttpError(404, 'not_found', 'no such note');
+      list.splice(index, 1);
+      res.statusCode = 204;
+      return res.end();
+    }
+    throw new HttpError(404, 'not_found', `no route for ${method} ${path}`);
+  }
+
+  const server = createServer((req, res) => {
+    const origin = req.headers.origin;
+    if (origin && allowedOrigins.has(origin)) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      // The SPA reads the challenge to tell an expired token from a missing scope.
+      res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, Location');
+    }
+    res.setHeader('Vary', 'Origin');
+    if (req.method === 'OPTIONS') {
+      if (origin && allowedOrigins.has(origin)) {
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
+        res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+        res.setHeader('Access-Control-Max-Age', '600');
+      }
+      res.statusCode = 204;
+      return res.end();
+    }
+    route(req, res).catch((err) => {
+      if (err instanceof HttpError) {
+        return send(res, err.status, { error: err.error, error_description: err.message }, err.headers);
+      }
+      log(`notes API: ${err instanceof Error ? err.stack : String(err)}`);
+      send(res, 500, { error: 'server_error', error_description: 'unexpected error' });
+    });
+  });
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4001, host, () => {
+      server.off('error', reject);
+      resolve(undefined);
+    });
+  });
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+  const port = address.port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  /** @type {Promise<void> | undefined} */
+  let stopped;
+  return {
+    url,
+    port,
+    stop() {
+      stopped ??= new Promise((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+      return stopped;
+    },
+  };
+}
+
+/**
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {unknown} body
+ * @param {Record<string, string>} [headers]
+ */
+function send(res, status, body, headers = {}) {
+  if (res.headersSent) return res.end();
+  res.statusCode = status;
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(JSON.stringify(body));
+}

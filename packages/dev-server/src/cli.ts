@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/**
+ * `pkce-auth-dev-server`: starts the dev authorization server from a terminal.
+ *
+ * Usage: pkce-auth-dev-server [--port 4000] [--host 127.0.0.1] [--issuer URL]
+ *        [--access-token-ttl 300] [--resource http://localhost:4001] [--app-origin URL]…
+ */
+import { parseArgs } from 'node:util';
+import { CLIENTS, DEFAULT_ACCOUNTS, DEFAULT_PORT, DEFAULT_RESOURCE, startDevServer } from './index.js';
+import type { DevServerOptions } from './index.js';
+
+const usage = `Usage: pkce-auth-dev-server [options]
+
+  --port <n>               port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
+  --host <addr>            interface to bind (default 127.0.0.1)
+  --issuer <url>           issuer identifier (default http://<host>:<port>)
+  --access-token-ttl <s>   access token lifetime in seconds (default 300)
+  --refresh-token-ttl <s>  refresh token lifetime in seconds (default 1209600)
+  --resource <url>         API resource indicator / JWT audience (default ${DEFAULT_RESOURCE})
+  --app-origin <url>       extra SPA origin for notes-spa redirects and CORS (repeatable)
+  --verbose                show oidc-provider's own notices
+  -h, --help               show this help
+`;
+
+function positiveInt(name: string, value: string | undefined, allowZero = false): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) {
+    throw new Error(`--${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${value}"`);
+  }
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      issuer: { type: 'string' },
+      'access-token-ttl': { type: 'string' },
+      'refresh-token-ttl': { type: 'string' },
+      resource: { type: 'string' },
+      'app-origin': { type: 'string', multiple: true },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(usage);
+    return;
+  }
+
+  const options: DevServerOptions = { quiet: !values.verbose };
+  const port = positiveInt('port', values.port, true);
+  if (port !== undefined) options.port = port;
+  if (values.host) options.host = values.host;
+  if (values.issuer) options.issuer = values.issuer;
+  const accessTokenTtl = positiveInt('access-token-ttl', values['access-token-ttl']);
+  if (accessTokenTtl !== undefined) options.accessTokenTtl = accessTokenTtl;
+  const refreshTokenTtl = positiveInt('refresh-token-ttl', values['refresh-token-ttl']);
+  if (refreshTokenTtl !== undefined) options.refreshTokenTtl = refreshTokenTtl;
+  if (values.resource) options.resource = values.resource;
+  if (values['app-origin']) options.appOrigins = values['app-origin'];
+
+  const server = await startDevServer(options);
+  const accounts = DEFAULT_ACCOUNTS.map((a) => `${a.username} / ${a.password}`).join(', ');
+  process.stdout.write(
+    [
+      `pkce-auth dev server (development only) listening`,
+      `  issuer:     ${server.issuer}`,
+      `  discovery:  ${server.issuer}/.well-known/openid-configuration`,
+      `  resource:   ${server.resource} (JWT access tokens, scopes notes:read notes:write)`,
+      `  accounts:   ${accounts}   (username / password)`,
+      `  clients:    ${CLIENTS.spa.clientId} (public, PKCE), ${CLIENTS.machine.clientId} / ${CLIENTS.machine.clientSecret}, ${CLIENTS.web.clientId} / ${CLIENTS.web.clientSecret}`,
+      `Press Ctrl-C to stop.`,
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`pkce-auth-dev-server: ${err instanceof Error ? err.message : String(err)}\n\n${usage}`);
+  process.exit(1);
+});
