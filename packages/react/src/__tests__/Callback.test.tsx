@@ -1,0 +1,134 @@
+import { Component, type ReactNode } from 'react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AuthError } from '@pkce-auth/core';
+import { Callback } from '../Callback.js';
+import { createMockAuthClient, type MockAuthClient } from '../testing.js';
+import { deferred, renderStrict } from './helpers.js';
+
+const callbackUrl = '/callback?code=abc&state=s1';
+
+/** A mock client whose handleCallback counts calls and settles when the test says. */
+function fakeCallbackClient() {
+  const client = createMockAuthClient({ signInOnLogin: false });
+  const exchange = deferred<{ returnTo: string }>();
+  const urls: Array<string | undefined> = [];
+  client.handleCallback = (url) => {
+    urls.push(url);
+    return exchange.promise;
+  };
+  return { client, exchange, urls };
+}
+
+beforeEach(() => {
+  window.history.replaceState(null, '', callbackUrl);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('<Callback>', () => {
+  it('calls handleCallback once under StrictMode, with the current URL, and onSuccess once', async () => {
+    const { client, exchange, urls } = fakeCallbackClient();
+    const onSuccess = vi.fn();
+    renderStrict(<Callback onSuccess={onSuccess} fallback={<p>Signing you in…</p>} />, { client });
+    expect(screen.getByText('Signing you in…')).toBeTruthy();
+    expect(urls).toEqual([window.location.href]);
+
+    await act(async () => exchange.resolve({ returnTo: '/notes?x=1#y' }));
+    expect(onSuccess).toHaveBeenCalledTimes(1);
+    expect(onSuccess).toHaveBeenCalledWith('/notes?x=1#y');
+    expect(urls).toHaveLength(1);
+  });
+
+  it('shares the exchange across an unmount and a remount of the route', async () => {
+    const { client, exchange, urls } = fakeCallbackClient();
+    const first = vi.fn();
+    const second = vi.fn();
+    renderStrict(<Callback onSuccess={first} />, { client }).unmount();
+    renderStrict(<Callback onSuccess={second} />, { client });
+    await act(async () => exchange.resolve({ returnTo: '/home' }));
+    expect(urls).toHaveLength(1);
+    expect(first).not.toHaveBeenCalled();
+    expect(second).toHaveBeenCalledExactlyOnceWith('/home');
+  });
+
+  it('by default replaces the location with returnTo and fires popstate so a router follows', async () => {
+    const { client, exchange } = fakeCallbackClient();
+    const replaceState = vi.spyOn(window.history, 'replaceState');
+    const popstates: string[] = [];
+    const onPop = () => popstates.push(window.location.pathname + window.location.search + window.location.hash);
+    window.addEventListener('popstate', onPop);
+    try {
+      renderStrict(<Callback />, { client });
+      await act(async () => exchange.resolve({ returnTo: '/notes?x=1#y' }));
+    } finally {
+      window.removeEventListener('popstate', onPop);
+    }
+    expect(replaceState).toHaveBeenCalledExactlyOnceWith(null, '', '/notes?x=1#y');
+    expect(popstates).toEqual(['/notes?x=1#y']);
+  });
+
+  it('renders a node errorFallback when the callback fails', async () => {
+    const { client, exchange } = fakeCallbackClient();
+    renderStrict(<Callback errorFallback={<p>It did not work</p>} fallback={<p>working</p>} />, { client });
+    await act(async () => exchange.reject(new AuthError('state_mismatch', 'No pending login matches.')));
+    expect(screen.getByText('It did not work')).toBeTruthy();
+    expect(screen.queryByText('working')).toBeNull();
+  });
+
+  it('passes the AuthError to a function errorFallback', async () => {
+    const { client, exchange } = fakeCallbackClient();
+    renderStrict(
+      <Callback errorFallback={(error) => <p>failed: {error.code}/{error.error}</p>} />,
+      { client },
+    );
+    await act(async () =>
+      exchange.reject(new AuthError('authorization_error', 'Denied.', { error: 'access_denied' })),
+    );
+    expect(screen.getByText('failed: authorization_error/access_denied')).toBeTruthy();
+  });
+
+  it('shows the code and message by default, and "Try again" starts a login to /', async () => {
+    const { client, exchange } = fakeCallbackClient();
+    renderStrict(<Callback />, { client });
+    await act(async () => exchange.reject(new AuthError('token_error', 'The code was refused.', { error: 'invalid_grant' })));
+    const alert = screen.getByRole('alert');
+    expect(alert.textContent).toContain('token_error');
+    expect(alert.textContent).toContain('The code was refused.');
+    expect(client.calls.login).toHaveLength(0);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Try again' })));
+    expect(client.calls.login).toEqual([{ returnTo: '/' }]);
+  });
+
+  it('hands a failure that is not an AuthError to the nearest error boundary', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { client, exchange } = fakeCallbackClient();
+    class Boundary extends Component<{ children: ReactNode }, { error: unknown }> {
+      override state = { error: null as unknown };
+      static getDerivedStateFromError(error: unknown) {
+        return { error };
+      }
+      override render() {
+        return this.state.error ? <p>boundary: {String(this.state.error)}</p> : this.props.children;
+      }
+    }
+    renderStrict(
+      <Boundary>
+        <Callback />
+      </Boundary>,
+      { client },
+    );
+    await act(async () => exchange.reject(new TypeError('bug')));
+    await waitFor(() => expect(screen.getByText('boundary: TypeError: bug')).toBeTruthy());
+  });
+
+  it('uses the mock client end to end: handleCallback signs in and returns /', async () => {
+    const client: MockAuthClient = createMockAuthClient();
+    const onSuccess = vi.fn();
+    renderStrict(<Callback onSuccess={onSuccess} />, { client });
+    await waitFor(() => expect(onSuccess).toHaveBeenCalledWith('/'));
+    expect(client.calls.handleCallback).toHaveLength(1);
+    expect(client.getState().status).toBe('authenticated');
+  });
+});

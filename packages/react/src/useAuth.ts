@@ -1,0 +1,114 @@
+'use client';
+import { useMemo, useSyncExternalStore } from 'react';
+import type { AuthClient, AuthState, LoginOptions, LogoutOptions } from '@pkce-auth/core';
+import { useAuthClient } from './AuthProvider.js';
+
+/** The client methods {@link useAuth} returns: bound to the client, stable across renders. */
+export interface AuthActions {
+  /** Starts a login (see `AuthClient.login`); `returnTo` defaults to the current location. */
+  login: (options?: LoginOptions) => Promise<void>;
+  /** Ends the session (see `AuthClient.logout`). */
+  logout: (options?: LogoutOptions) => Promise<void>;
+  /** A valid access token, refreshed when due; rejects `login_required` without a session. */
+  getAccessToken: () => Promise<string>;
+  /** `fetch` with `Authorization: Bearer …`; refreshes once and retries on 401. */
+  fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+}
+
+/** What `useAuth()` returns: the state snapshot, two derived flags and the bound actions. */
+export type UseAuthResult = AuthState &
+  AuthActions & {
+    /** `status === 'loading'` (only while a callback is being completed). */
+    isLoading: boolean;
+    /** `status === 'authenticated'`. */
+    isAuthenticated: boolean;
+  };
+
+interface Binding extends AuthActions {
+  subscribe: (listener: () => void) => () => void;
+  getState: () => AuthState;
+}
+
+// One binding per client, so the actions keep their identity across components and renders,
+// and clients whose methods rely on `this` still work when a method is passed around.
+const bindings = new WeakMap<AuthClient, Binding>();
+
+function bind(client: AuthClient): Binding {
+  let binding = bindings.get(client);
+  if (!binding) {
+    binding = {
+      subscribe: (listener) => client.subscribe(listener),
+      getState: () => client.getState(),
+      login: (options) => client.login(options),
+      logout: (options) => client.logout(options),
+      getAccessToken: () => client.getAccessToken(),
+      fetch: (input, init) => client.fetch(input, init),
+    };
+    bindings.set(client, binding);
+  }
+  return binding;
+}
+
+const identity = (state: AuthState): AuthState => state;
+
+/**
+ * Reads the session of the nearest {@link AuthProvider}'s client and re-renders when it changes.
+ *
+ * @returns the state snapshot with `isLoading`, `isAuthenticated` and the bound `login`,
+ *   `logout`, `getAccessToken` and `fetch` (their identity never changes for one client).
+ * @throws Error when used outside an `<AuthProvider>`.
+ * @see https://react.dev/reference/react/useSyncExternalStore
+ */
+export function useAuth(): UseAuthResult;
+/**
+ * Reads one value derived from the session; the component re-renders only when that value
+ * changes (compared with `Object.is`), so `useAuth(s => s.user)` ignores token refreshes.
+ *
+ * @param selector receives the `AuthState` snapshot; return a stable value (a field, a
+ *   primitive) — a fresh object each call re-renders on every state change.
+ * @throws Error when used outside an `<AuthProvider>`.
+ * @see https://react.dev/reference/react/useSyncExternalStore
+ */
+export function useAuth<T>(selector: (state: AuthState) => T): T;
+export function useAuth<T>(selector?: (state: AuthState) => T): UseAuthResult | T {
+  const binding = bind(useAuthClient());
+  const select = (selector ?? identity) as (state: AuthState) => T | AuthState;
+
+  // Memoise the selection per snapshot (as `useSyncExternalStoreWithSelector` does) so the
+  // snapshot getter returns the same value for the same state and an inline selector cannot
+  // make React see a new value on every read.
+  const getSelection = useMemo(() => {
+    let hasMemo = false;
+    let memoState: AuthState;
+    let memoSelection: T | AuthState;
+    return () => {
+      const state = binding.getState();
+      if (hasMemo && Object.is(memoState, state)) return memoSelection;
+      const next = select(state);
+      if (!hasMemo || !Object.is(memoSelection, next)) memoSelection = next;
+      hasMemo = true;
+      memoState = state;
+      return memoSelection;
+    };
+  }, [binding, select]);
+
+  // The server snapshot is the client's own state: the core never reads `window` on a server.
+  const selected = useSyncExternalStore(binding.subscribe, getSelection, getSelection);
+
+  const whole = selector === undefined;
+  const result = useMemo((): UseAuthResult | undefined => {
+    if (!whole) return undefined;
+    const state = selected as AuthState;
+    return {
+      ...state,
+      isLoading: state.status === 'loading',
+      isAuthenticated: state.status === 'authenticated',
+      login: binding.login,
+      logout: binding.logout,
+      getAccessToken: binding.getAccessToken,
+      fetch: binding.fetch,
+    };
+  }, [whole, selected, binding]);
+
+  return result ?? (selected as T);
+}
