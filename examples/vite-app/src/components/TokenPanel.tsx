@@ -1,0 +1,93 @@
+import { useAuth } from '@pkce-auth/react';
+import { useEffect, useState } from 'react';
+import { auth } from '../auth';
+import { formatDuration } from '../format';
+import { useProblems } from '../problems';
+
+/** The current time, updated every `intervalMs`. */
+function useNow(intervalMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs]);
+  return now;
+}
+
+/**
+ * The access token's lifetime and scope. The SDK refreshes it in the background before it expires
+ * (watch the countdown jump back up); "Refresh now" forces a refresh-token grant.
+ */
+export function TokenPanel() {
+  const tokens = useAuth((s) => s.tokens);
+  const now = useNow(1000);
+  const { report, clear } = useProblems();
+  const [refreshing, setRefreshing] = useState(false);
+
+  const onRefresh = async () => {
+    clear();
+    setRefreshing(true);
+    try {
+      await auth.refresh();
+    } catch (error) {
+      report(error);
+    } finally {
+      setRefreshing(false);
+    }
+  };
+
+  if (!tokens) return null;
+  const { expiresAt, scope, accessToken, tokenType } = tokens;
+  const secondsLeft = expiresAt === undefined ? null : Math.max(0, Math.ceil((expiresAt - now) / 1000));
+
+  return (
+    <section className="card token-panel" data-testid="token-panel" aria-labelledby="token-panel-title">
+      <h2 id="token-panel-title">Access token</h2>
+      <dl className="facts">
+        <dt>Expires in</dt>
+        <dd>
+          <span
+            className={secondsLeft !== null && secondsLeft <= 10 ? 'countdown soon' : 'countdown'}
+            data-testid="token-expiry"
+            data-expires-at={expiresAt}
+            data-seconds-left={secondsLeft ?? undefined}
+          >
+            {secondsLeft === null ? 'unknown (no expires_in)' : secondsLeft === 0 ? 'expired' : formatDuration(secondsLeft)}
+          </span>
+          {expiresAt !== undefined && <span className="muted"> at {new Date(expiresAt).toLocaleTimeString()}</span>}
+        </dd>
+        <dt>Scope</dt>
+        <dd data-testid="token-scope">
+          {scope ? (
+            <ul className="scopes">
+              {scope.split(' ').filter(Boolean).map((item) => (
+                <li key={item}>
+                  <code>{item}</code>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <span className="muted">not returned (the requested scope was granted)</span>
+          )}
+        </dd>
+        <dt>Token</dt>
+        <dd>
+          <code data-testid="token-tail" title="The last characters; they change when the token is refreshed">
+            {tokenType} …{accessToken.slice(-12)}
+          </code>
+        </dd>
+      </dl>
+      <div className="actions">
+        <button
+          type="button"
+          className="button"
+          onClick={() => void onRefresh()}
+          disabled={refreshing}
+          data-testid="refresh-now"
+        >
+          {refreshing ? 'Refreshing…' : 'Refresh now'}
+        </button>
+      </div>
+    </section>
+  );
+}

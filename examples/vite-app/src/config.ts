@@ -1,0 +1,64 @@
+/**
+ * The app's settings, read once from `import.meta.env` (Vite inlines `VITE_*` variables at
+ * build time). The defaults point at the local development stack that `pnpm dev` starts.
+ */
+
+const env = import.meta.env;
+
+/** An unset or blank variable falls back to its default. */
+function read(value: string | undefined, fallback: string): string {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : fallback;
+}
+
+function oneOf<T extends string>(name: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new Error(`${name} must be one of ${allowed.join(', ')}; got "${value}". Fix it in your .env file.`);
+}
+
+function stripTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+// Unlike the other variables, an explicitly empty VITE_AUTH_AUDIENCE means "send no audience":
+// some providers (Entra ID v2) reject a `resource` parameter outright.
+const audience = env.VITE_AUTH_AUDIENCE === undefined ? 'http://localhost:4001' : env.VITE_AUTH_AUDIENCE.trim();
+const audienceParam = oneOf(
+  'VITE_AUTH_AUDIENCE_PARAM',
+  read(env.VITE_AUTH_AUDIENCE_PARAM, 'resource'),
+  ['resource', 'audience', 'none'] as const,
+);
+
+const origin = typeof window === 'undefined' ? 'http://localhost:5173' : window.location.origin;
+
+export const config = {
+  /** The authorization server; metadata comes from `<issuer>/.well-known/openid-configuration`. */
+  issuer: read(env.VITE_AUTH_ISSUER, 'http://127.0.0.1:4000'),
+  /** The public client's id (no secret: this is a browser app). */
+  clientId: read(env.VITE_AUTH_CLIENT_ID, 'notes-spa'),
+  /** Space-separated scopes; `notes:read` / `notes:write` are what the notes API checks. */
+  scope: read(env.VITE_AUTH_SCOPE, 'openid profile email offline_access notes:read notes:write'),
+  /** The notes API's identifier, sent so the server issues an access token for it. */
+  audience,
+  /** Which authorization parameter carries {@link audience}: RFC 8707 `resource` or Auth0's `audience`. */
+  audienceParam: audience === '' ? ('none' as const) : audienceParam,
+  /** Where the session lives: this tab only, shared across tabs, or in memory (gone on reload). */
+  storage: oneOf('VITE_AUTH_STORAGE', read(env.VITE_AUTH_STORAGE, 'session'), [
+    'session',
+    'local',
+    'memory',
+  ] as const),
+  /** A provider-specific logout URL (Cognito) used instead of the standard end-session endpoint. */
+  logoutUrl: read(env.VITE_AUTH_LOGOUT_URL, '') || null,
+  /** The notes API (Resource Server). */
+  notesApiUrl: stripTrailingSlash(read(env.VITE_NOTES_API_URL, 'http://127.0.0.1:4001')),
+  /** Derived from the page's origin, so the app works on any host and port. */
+  redirectUri: `${origin}/callback`,
+  postLogoutRedirectUri: `${origin}/`,
+} as const;
+
+/** The extra authorization-request parameters that name the notes API, if any. */
+export function audienceParams(): Record<string, string> | undefined {
+  if (config.audienceParam === 'none') return undefined;
+  return { [config.audienceParam]: config.audience };
+}

@@ -1,0 +1,17 @@
+/// <reference types="vite/client" />
+
+/** The variables the Notes app reads; every one is optional (see `.env.example`). */
+interface ImportMetaEnv {
+  readonly VITE_AUTH_ISSUER?: string;
+  readonly VITE_AUTH_CLIENT_ID?: string;
+  readonly VITE_AUTH_SCOPE?: string;
+  readonly VITE_AUTH_AUDIENCE?: string;
+  readonly VITE_AUTH_AUDIENCE_PARAM?: string;
+  readonly VITE_AUTH_STORAGE?: string;
+  readonly VITE_AUTH_LOGOUT_URL?: string;
+  readonly VITE_NOTES_API_URL?: string;
+}
+
+interface ImportMeta {
+  readonly env: ImportMetaEnv;
+}
