@@ -193,6 +193,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const errors = (await import('oidc-provider')).errors;
 
   // Listen first so the issuer can carry the real port when port 0 was asked for.
+  // eslint-disable-next-line prefer-const -- assigned once the provider exists, read by the server created before it
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {

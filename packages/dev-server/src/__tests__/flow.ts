@@ -1,5 +1,5 @@
 /** Test helpers: drive the dev server's authorization flow over HTTP with a cookie jar. */
-import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, verify, type JsonWebKey } from 'node:crypto';
 
 export class CookieJar {
   readonly cookies = new Map<string, string>();
@@ -124,7 +124,7 @@ export async function verifyJwt(
   const jwks = (await (await fetch(discovery.jwks_uri)).json()) as { keys: Array<{ kid?: string } & Record<string, unknown>> };
   const jwk = jwks.keys.find((k) => k.kid === header['kid']);
   if (!jwk) throw new Error('no matching key');
-  const key = createPublicKey({ key: jwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+  const key = createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' });
   if (header['alg'] !== 'RS256') throw new Error(`unexpected alg ${String(header['alg'])}`);
   if (!verify('RSA-SHA256', Buffer.from(`${h}.${p}`), key, Buffer.from(s, 'base64url'))) throw new Error('bad signature');
   return { header, payload };

@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// Package gate: publint on every publishable package, then `pnpm pack` them, install the
+// tarballs into a scratch app with npm, and import them from dist — runtime and types.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+
+const root = resolve(import.meta.dirname, '..');
+const packages = ['packages/core', 'packages/react', 'packages/dev-server'];
+let failed = false;
+
+for (const dir of packages) {
+  const pkgDir = join(root, dir);
+  const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+  const { messages } = await publint({ pkgDir, strict: true, level: 'suggestion' });
+  for (const message of messages) {
+    console.log(`[publint] ${pkg.name}: ${message.type}: ${formatMessage(message, pkg)}`);
+    if (message.type !== 'suggestion') failed = true;
+  }
+  if (messages.length === 0) console.log(`[publint] ${pkg.name}: clean`);
+}
+
+const scratch = mkdtempSync(join(tmpdir(), 'pkce-auth-pack-'));
+try {
+  const tarballs = {};
+  for (const dir of packages) {
+    const out = execFileSync('pnpm', ['pack', '--pack-destination', scratch], { cwd: join(root, dir), encoding: 'utf8' });
+    const file = out.trim().split('\n').pop().trim();
+    const name = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8')).name;
+    tarballs[name] = `file:${file.startsWith('/') ? file : join(scratch, file)}`;
+  }
+  writeFileSync(
+    join(scratch, 'package.json'),
+    JSON.stringify({ name: 'scratch-app', private: true, type: 'module', dependencies: { ...tarballs, react: '^19.3.0', 'react-dom': '^19.3.0', '@types/react': '^19.3.0', '@types/node': '^20.19.0' } }, null, 2),
+  );
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: scratch, stdio: 'inherit' });
+  writeFileSync(
+    join(scratch, 'check.mjs'),
+    `import * as core from '@pkce-auth/core';
+import * as react from '@pkce-auth/react';
+import * as testing from '@pkce-auth/react/testing';
+import * as dev from '@pkce-auth/dev-server';
+const need = (mod, names) => { for (const n of names) if (typeof mod[n] !== 'function') throw new Error('missing export ' + n); };
+need(core, ['createAuthClient', 'createCodeVerifier', 'createCodeChallenge', 'createPkcePair', 'discover', 'clientCredentials', 'exchangeCode', 'refreshTokens', 'revokeToken', 'AuthError']);
+need(react, ['AuthProvider', 'useAuth', 'Callback', 'RequireAuth', 'createAuthClient']);
+need(testing, ['createMockAuthClient', 'MockAuthProvider']);
+need(dev, ['startDevServer']);
+if (await core.createCodeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk') !== 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM') throw new Error('wrong challenge');
+console.log('[pack] runtime imports from dist: ok');
+`,
+  );
+  execFileSync('node', ['check.mjs'], { cwd: scratch, stdio: 'inherit' });
+  writeFileSync(
+    join(scratch, 'types.ts'),
+    `import { createAuthClient, type AuthState, AuthError } from '@pkce-auth/react';
+import { createMockAuthClient } from '@pkce-auth/react/testing';
+import { startDevServer } from '@pkce-auth/dev-server';
+const client = createAuthClient({ clientId: 'a', redirectUri: 'http://localhost/callback', issuer: 'https://a.example' });
+const state: AuthState = client.getState();
+const code: AuthError['code'] = 'login_required';
+const mock = createMockAuthClient();
+void [state, code, mock, startDevServer];
+`,
+  );
+  writeFileSync(
+    join(scratch, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', noEmit: true, skipLibCheck: false, lib: ['ES2022', 'DOM'], types: ['node'] }, files: ['types.ts'] }),
+  );
+  execFileSync(join(root, 'node_modules/.bin/tsc'), ['-p', scratch], { stdio: 'inherit' });
+  console.log('[pack] types resolve from the tarballs: ok');
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
