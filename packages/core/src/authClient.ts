@@ -2,20 +2,23 @@ import * as oauth from 'oauth4webapi';
 import { AuthError } from './errors.js';
 import { createPkcePair } from './pkce.js';
 import {
-  asServer,
+  callbackError,
+  defined,
   discover,
   httpOptions,
-  oauthClient,
+  isObject,
   processTokenResponse,
+  request,
   requestError,
+  revoke,
   type ServerMetadata,
   type TokenSet,
 } from './protocol.js';
 import { parsePending, parseSession, type PendingLogin, type StoredSession } from './session.js';
 import { readJson, resolveStorage, safeRemove, writeJson } from './storage.js';
 import { createStore } from './store.js';
-import type { AuthClient, AuthClientOptions, AuthState, AuthTokens, AuthUser, LoginOptions, LogoutOptions } from './types.js';
-import { normalizeReturnTo, parseSecureUrl } from './url.js';
+import type { AuthClient, AuthClientOptions, AuthEndpoints, AuthState, AuthTokens, AuthUser } from './types.js';
+import { normalizeReturnTo, parseSecureUrl, tryUrl } from './url.js';
 
 /** How long a pending login waits for its callback. */
 const PENDING_TTL_MS = 10 * 60_000;
@@ -29,10 +32,21 @@ interface LockManagerLike {
 }
 
 const noop = (): void => {};
+const locationOf = (): Location | undefined => (typeof location === 'undefined' ? undefined : location);
+/** Equality of JSON data (tokens, claims, sessions), so unchanged parts keep their identity. */
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const publicTokens = ({ refreshToken: _refreshToken, ...tokens }: TokenSet): AuthTokens => tokens;
+const loginRequired = (why: string): AuthError => new AuthError('login_required', `${why}; sign in again`);
+const stateMismatch = (why: string): AuthError => new AuthError('state_mismatch', `${why}; start the login again`);
 
-function locationOf(): Location | undefined {
-  return typeof location === 'undefined' ? undefined : location;
-}
+/** The `endpoints` option's names and the metadata fields they fill. */
+const ENDPOINT_OPTIONS = [
+  ['authorization', 'authorization_endpoint'],
+  ['token', 'token_endpoint'],
+  ['revocation', 'revocation_endpoint'],
+  ['endSession', 'end_session_endpoint'],
+  ['userinfo', 'userinfo_endpoint'],
+] as const;
 
 /**
  * Creates the session client: PKCE logins, the callback, token lifecycle, storage, refresh and
@@ -42,130 +56,154 @@ function locationOf(): Location | undefined {
  * @see https://www.rfc-editor.org/rfc/rfc7636 (PKCE), https://www.rfc-editor.org/rfc/rfc9700 (security BCP)
  */
 export function createAuthClient(options: AuthClientOptions): AuthClient {
-  const config = validateOptions(options);
-  const { clientId } = config;
-  const storage = resolveStorage(options.storage);
+  // ---- options (validated into locals, which minify) ------------------------------------------
+  function fail(message: string): never {
+    throw new AuthError('invalid_config', message);
+  }
+  if (!options || typeof options !== 'object') fail('createAuthClient() needs an options object');
+  const { clientId, redirectUri, issuer, endpoints: given, postLogoutRedirectUri, autoRefresh = true } = options;
+  if (typeof clientId !== 'string' || !clientId) fail('`clientId` must be a non-empty string');
+  const redirect = tryUrl(redirectUri) as URL;
+  if (!/^https?:$/.test(redirect?.protocol)) fail(`\`redirectUri\` must be an absolute http(s) URL, got ${JSON.stringify(redirectUri)}`);
+  if (issuer !== undefined) parseSecureUrl(issuer, '`issuer`');
+  const scopes = (options.scope ?? 'openid').split(/\s+/).filter(Boolean);
+  const scope = scopes.join(' ');
+  if (scope.includes(',')) fail('`scope` is space separated, not comma separated');
+  const openid = scopes.includes('openid');
+  let endpoints: ServerMetadata | undefined;
+  if (given) {
+    const found: Record<string, string> = {};
+    for (const [name, field] of ENDPOINT_OPTIONS) {
+      const value = given[name as keyof AuthEndpoints];
+      if (value || name === 'authorization' || name === 'token') found[field] = parseSecureUrl(value, `\`endpoints.${name}\``).href;
+    }
+    endpoints = { ...found, issuer: issuer ?? new URL(found.token_endpoint as string).origin };
+  } else if (!issuer) {
+    fail('pass `issuer` (for discovery) or `endpoints` ({ authorization, token })');
+  }
+  if (openid && !issuer) fail('the `openid` scope needs `issuer` (to validate ID tokens)');
+  const leeway = options.refreshLeewaySeconds ?? 60;
+  if (!(Number.isFinite(leeway) && leeway >= 0)) fail('`refreshLeewaySeconds` must be a non-negative number');
+  if (postLogoutRedirectUri !== undefined && !tryUrl(postLogoutRedirectUri)) fail('`postLogoutRedirectUri` must be an absolute URL');
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('`fetch` must be a function');
+  const authorizeParams = { ...options.authorizeParams };
+  const navigate =
+    options.navigate ??
+    ((url: string): void => {
+      const loc = locationOf();
+      if (!loc) fail('no location to navigate: pass `navigate`');
+      loc.assign(url);
+    });
+
+  const [storage, pendingStorage, shared] = resolveStorage(options.storage);
   const prefix = `pkce-auth:${clientId}`;
   const sessionKey = `${prefix}:session`;
   const pendingKey = `${prefix}:pending`;
   const leaseKey = `${prefix}:refresh-lease`;
-  const client = oauthClient(clientId);
+  const client: oauth.Client = { client_id: clientId };
   const ctx = { fetch: options.fetch };
   const now = (): number => Date.now();
+  const origin = (): string => locationOf()?.origin ?? redirect.origin;
   const tabId = Math.random().toString(36).slice(2);
 
   // ---- session persistence -------------------------------------------------------------------
   const loadSession = (): StoredSession | undefined => {
-    const raw = readJson(storage.session, sessionKey);
-    if (raw === undefined) return undefined;
-    const parsed = parseSession(raw, clientId);
-    if (!parsed) safeRemove(storage.session, sessionKey);
+    const raw = readJson(storage, sessionKey);
+    const parsed = raw === undefined ? undefined : parseSession(raw, clientId);
+    if (raw !== undefined && !parsed) safeRemove(storage, sessionKey);
     return parsed;
   };
-  const dueAt = (s: StoredSession): number => {
-    const { expiresAt } = s.tokens;
-    if (expiresAt === undefined) return Infinity;
-    const lifetime = Math.max(0, expiresAt - s.receivedAt);
-    return expiresAt - Math.min(config.leewayMs, lifetime / 2);
-  };
-  const isExpired = (s: StoredSession): boolean => s.tokens.expiresAt !== undefined && now() >= s.tokens.expiresAt;
+  const dueAt = ({ tokens: { expiresAt }, receivedAt }: StoredSession): number =>
+    expiresAt === undefined ? Infinity : expiresAt - Math.min(leeway * 1000, Math.max(0, expiresAt - receivedAt) / 2);
+  const isExpired = (s: StoredSession): boolean => now() >= (s.tokens.expiresAt ?? Infinity);
   const isDue = (s: StoredSession): boolean => now() >= dueAt(s);
 
   let current = loadSession();
   if (current && isExpired(current) && !current.tokens.refreshToken) {
     // An expired session that cannot be refreshed is no session at all.
-    safeRemove(storage.session, sessionKey);
+    safeRemove(storage, sessionKey);
     current = undefined;
   }
   /** Bumped whenever the session is replaced or ended, so late refresh results are dropped. */
   let epoch = 0;
 
-  const publicTokens = (t: TokenSet): AuthTokens => {
-    const out: AuthTokens = { accessToken: t.accessToken, tokenType: t.tokenType };
-    if (t.expiresAt !== undefined) out.expiresAt = t.expiresAt;
-    if (t.scope !== undefined) out.scope = t.scope;
-    if (t.idToken !== undefined) out.idToken = t.idToken;
-    return out;
-  };
-
+  const loc = locationOf();
+  const query = new URLSearchParams(loc?.search);
   const store = createStore<AuthState>({
-    status: isCallbackLocation() ? 'loading' : current ? 'authenticated' : 'unauthenticated',
+    // On the redirect URI with a response in the query, the callback is about to be completed.
+    status:
+      loc?.origin === redirect.origin && loc.pathname === redirect.pathname && query.has('state') && (query.has('code') || query.has('error'))
+        ? 'loading'
+        : current
+          ? 'authenticated'
+          : 'unauthenticated',
     user: current?.user ?? null,
     tokens: current ? publicTokens(current.tokens) : null,
     error: null,
   });
 
   /** Shows `session` in the state, keeping object identity for parts that did not change. */
-  const showSession = (session: StoredSession | undefined, patch: Partial<AuthState> = {}): void => {
+  const showSession = (session: StoredSession | undefined, error: AuthError | null = null): void => {
     const prev = store.getState();
     let tokens: AuthTokens | null = null;
     let user: AuthUser | null = null;
     if (session) {
       const next = publicTokens(session.tokens);
-      tokens = prev.tokens && shallowEqual(prev.tokens, next) ? prev.tokens : next;
-      user = prev.user && session.user && JSON.stringify(prev.user) === JSON.stringify(session.user) ? prev.user : session.user;
+      tokens = same(prev.tokens, next) ? prev.tokens : next;
+      user = same(prev.user, session.user) ? prev.user : session.user;
     }
-    store.setState({ status: session ? 'authenticated' : 'unauthenticated', tokens, user, ...patch });
+    store.setState({ status: session ? 'authenticated' : 'unauthenticated', tokens, user, error });
   };
 
   const saveSession = (session: StoredSession): void => {
-    writeJson(storage.session, sessionKey, session);
+    writeJson(storage, sessionKey, session);
     current = session;
     broadcast();
   };
 
-  const clearSession = (): void => {
+  /** Ends the session here and in storage, showing `error` (null: a plain sign-out). */
+  const endSession = (error: AuthError | null): void => {
     current = undefined;
     epoch++;
-    safeRemove(storage.session, sessionKey);
+    safeRemove(storage, sessionKey);
     resetRetry();
     clearTimer();
     broadcast();
+    showSession(undefined, error);
   };
-
-  function isCallbackLocation(): boolean {
-    const loc = locationOf();
-    if (!loc) return false;
-    const redirect = new URL(config.redirectUri);
-    if (loc.origin !== redirect.origin || loc.pathname !== redirect.pathname) return false;
-    const params = new URLSearchParams(loc.search);
-    return params.has('state') && (params.has('code') || params.has('error'));
-  }
 
   // ---- pending logins (sessionStorage or memory, never localStorage) ---------------------------
-  const readPending = (): Record<string, PendingLogin> => {
-    const raw = readJson(storage.pending, pendingKey);
-    const out: Record<string, PendingLogin> = {};
-    if (typeof raw !== 'object' || raw === null) return out;
-    for (const value of Object.values(raw as Record<string, unknown>)) {
+  /** The unexpired pending logins, keyed by state; corrupt entries are dropped. */
+  const readPending = (raw = readJson(pendingStorage, pendingKey)): Record<string, PendingLogin> => {
+    const all: Record<string, PendingLogin> = {};
+    for (const value of isObject(raw) ? Object.values(raw) : []) {
       const pending = parsePending(value);
-      if (pending && now() - pending.createdAt < PENDING_TTL_MS) out[pending.state] = pending;
+      if (pending && now() - pending.createdAt < PENDING_TTL_MS) all[pending.state] = pending;
     }
-    return out;
+    return all;
   };
   const writePending = (all: Record<string, PendingLogin>): void => {
-    if (Object.keys(all).length === 0) safeRemove(storage.pending, pendingKey);
-    else writeJson(storage.pending, pendingKey, all);
+    if (Object.keys(all).length) writeJson(pendingStorage, pendingKey, all);
+    else safeRemove(pendingStorage, pendingKey);
   };
-  /** Removes and returns the pending login for `state`: each can be used once. */
+  /** Removes and returns the pending login for `state` (even an expired one): each is used once. */
   const takePending = (state: string): PendingLogin | undefined => {
-    const raw = readJson(storage.pending, pendingKey) as Record<string, unknown> | undefined;
-    const found = raw && typeof raw === 'object' && Object.hasOwn(raw, state) ? parsePending(raw[state]) : undefined;
-    const all = readPending();
+    const raw = readJson(pendingStorage, pendingKey);
+    const all = readPending(raw);
     delete all[state];
     writePending(all);
-    return found;
+    return isObject(raw) && Object.hasOwn(raw, state) ? parsePending(raw[state]) : undefined;
   };
 
   // ---- metadata -------------------------------------------------------------------------------
   const metadata = async (): Promise<ServerMetadata> => {
-    if (config.endpoints) return config.endpoints;
-    const meta = await discover(config.issuer as string, ctx);
+    if (endpoints) return endpoints;
+    const meta = await discover(issuer as string, ctx);
     if (!meta.authorization_endpoint || !meta.token_endpoint) {
-      throw new AuthError('discovery_failed', `the discovery document of ${meta.issuer} lacks authorization_endpoint or token_endpoint`);
+      throw new AuthError('discovery_failed', `${meta.issuer} lacks authorization_endpoint or token_endpoint`);
     }
-    if (meta.code_challenge_methods_supported && !meta.code_challenge_methods_supported.includes('S256')) {
-      throw new AuthError('discovery_failed', `${meta.issuer} does not advertise PKCE S256 (code_challenge_methods_supported); enable it for this client`);
+    if (meta.code_challenge_methods_supported?.includes('S256') === false) {
+      throw new AuthError('discovery_failed', `${meta.issuer} lacks PKCE S256; enable it for this client`);
     }
     return meta;
   };
@@ -173,43 +211,36 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   // ---- refresh: single flight, cross-tab lock, bounded backoff --------------------------------
   let refreshPromise: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const retry = { failures: 0, nextAt: 0, attempts: [] as number[], lastError: null as AuthError | null };
+  let failures = 0;
+  let nextAt = 0;
+  /** The last attempts' times: only the MAX_ATTEMPTS_PER_MINUTE-th latest matters. */
+  let attempts: number[] = [];
+  let lastError: AuthError | null = null;
+  let destroyed = false;
 
   function resetRetry(): void {
-    retry.failures = 0;
-    retry.nextAt = 0;
-    retry.attempts = [];
-    retry.lastError = null;
+    failures = nextAt = 0;
+    attempts = [];
+    lastError = null;
   }
   function clearTimer(): void {
-    if (timer !== undefined) clearTimeout(timer);
+    clearTimeout(timer);
     timer = undefined;
   }
-  const canAttempt = (): boolean => now() >= retry.nextAt;
-  const noteAttempt = (): void => {
-    retry.attempts = retry.attempts.filter((t) => now() - t < 60_000);
-    retry.attempts.push(now());
-  };
+  const canAttempt = (): boolean => now() >= nextAt;
   const noteFailure = (error: AuthError): void => {
-    retry.failures++;
-    retry.lastError = error;
+    lastError = error;
     // Exponential from 1 s with up to 30 % jitter, capped at a minute...
-    const backoff = Math.min(60_000, 1000 * 2 ** (retry.failures - 1)) * (1 + Math.random() * 0.3);
-    let next = now() + backoff;
+    nextAt = now() + Math.min(60_000, 1000 * 2 ** failures++) * (1 + Math.random() * 0.3);
     // ...and never more than MAX_ATTEMPTS_PER_MINUTE in any sliding minute.
-    const recent = retry.attempts.filter((t) => now() - t < 60_000);
-    if (recent.length >= MAX_ATTEMPTS_PER_MINUTE) {
-      next = Math.max(next, (recent[recent.length - MAX_ATTEMPTS_PER_MINUTE] as number) + 60_000);
-    }
-    retry.nextAt = next;
+    if (attempts.length >= MAX_ATTEMPTS_PER_MINUTE) nextAt = Math.max(nextAt, (attempts[0] as number) + 60_000);
   };
 
   function schedule(): void {
     clearTimer();
-    if (destroyed || !config.autoRefresh || !current?.tokens.refreshToken || current.tokens.expiresAt === undefined) return;
-    const at = Math.max(dueAt(current), retry.nextAt);
+    if (destroyed || !autoRefresh || !current?.tokens.refreshToken || current.tokens.expiresAt === undefined) return;
     // setTimeout overflows above 2^31-1 ms; a later re-schedule covers very long lifetimes.
-    const delay = Math.min(Math.max(0, at - now()), 2 ** 31 - 1);
+    const delay = Math.min(Math.max(0, Math.max(dueAt(current), nextAt) - now()), 2 ** 31 - 1);
     timer = setTimeout(() => {
       timer = undefined;
       if (current && isDue(current) && canAttempt()) runRefresh(false).catch(noop);
@@ -218,55 +249,44 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
 
   const withRefreshLock = async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (!storage.shared) return fn();
+    if (!shared) return fn();
     const locks = (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
-    if (locks && typeof locks.request === 'function') return locks.request(`${prefix}:refresh`, fn);
-    return withLease(fn);
-  };
-
-  /** Fallback for browsers without Web Locks: a lease in localStorage with an expiry. */
-  const withLease = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (typeof locks?.request === 'function') return locks.request(`${prefix}:refresh`, fn);
+    // Fallback for browsers without Web Locks: a lease in localStorage with an expiry, so a
+    // holder that died is ignored after LEASE_MS; the wait is bounded the same way.
     const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-    // Bounded: a holder that died is ignored once its lease expires (LEASE_MS).
-    for (let i = 0; i < 2 * (LEASE_MS / 100); i++) {
-      const lease = readJson(storage.session, leaseKey) as { id?: unknown; until?: unknown } | undefined;
-      if (!lease || typeof lease.until !== 'number' || lease.until < now() || lease.id === tabId) {
-        writeJson(storage.session, leaseKey, { id: tabId, until: now() + LEASE_MS });
+    const leaseHolder = (): unknown => (readJson(storage, leaseKey) as { id?: unknown } | undefined)?.id;
+    for (let i = 0; i < (2 * LEASE_MS) / 100; i++) {
+      const lease = readJson(storage, leaseKey) as { id?: unknown; until?: unknown } | undefined;
+      if (!lease || !(typeof lease.until === 'number' && lease.until >= now()) || lease.id === tabId) {
+        writeJson(storage, leaseKey, { id: tabId, until: now() + LEASE_MS });
         await sleep(30);
-        const check = readJson(storage.session, leaseKey) as { id?: unknown } | undefined;
-        if (check?.id === tabId) break;
+        if (leaseHolder() === tabId) break;
       }
       await sleep(100);
     }
     try {
       return await fn();
     } finally {
-      const lease = readJson(storage.session, leaseKey) as { id?: unknown } | undefined;
-      if (lease?.id === tabId) safeRemove(storage.session, leaseKey);
+      if (leaseHolder() === tabId) safeRemove(storage, leaseKey);
     }
-  };
-
-  const endSession = (error: AuthError | null): void => {
-    clearSession();
-    showSession(undefined, { error });
   };
 
   /** One refresh for every caller in this tab; `force` ignores whether the token is due. */
   function runRefresh(force: boolean): Promise<void> {
-    refreshPromise ??= withRefreshLock(() => refreshLocked(force)).finally(() => {
+    return (refreshPromise ??= withRefreshLock(() => refreshLocked(force)).finally(() => {
       refreshPromise = undefined;
-    });
-    return refreshPromise;
+    }));
   }
 
   async function refreshLocked(force: boolean): Promise<void> {
     const seen = current;
     const startEpoch = epoch;
     // Inside the lock the stored session is the truth: another tab may have refreshed already.
-    const session = storage.shared ? loadSession() : current;
+    const session = shared ? loadSession() : current;
     if (!session) {
       if (seen) endSession(null);
-      throw new AuthError('login_required', 'there is no session to refresh (it ended, perhaps in another tab); sign in again');
+      throw loginRequired('the session ended');
     }
     if (seen && session.tokens.accessToken !== seen.tokens.accessToken) {
       adopt(session);
@@ -274,61 +294,48 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     } else if (!force && !isDue(session)) {
       return;
     }
-    const refreshToken = session.tokens.refreshToken;
+    const { refreshToken } = session.tokens;
     if (!refreshToken) {
-      if (isExpired(session)) {
-        endSession(null);
-        throw new AuthError('login_required', 'the access token expired and the server issued no refresh token; sign in again (ask for offline_access)');
-      }
-      throw new AuthError('login_required', 'the server issued no refresh token, so the session cannot be refreshed; sign in again (ask for offline_access)');
+      if (isExpired(session)) endSession(null);
+      throw loginRequired('the server issued no refresh token (ask for offline_access)');
     }
-    noteAttempt();
+    attempts = [...attempts.slice(1 - MAX_ATTEMPTS_PER_MINUTE), now()];
     try {
-      const as = asServer(session.meta);
-      const tokenEndpoint = session.meta.token_endpoint as string;
-      let response: Response;
-      try {
-        response = await oauth.refreshTokenGrantRequest(as, client, oauth.None(), refreshToken, httpOptions(tokenEndpoint, ctx));
-      } catch (cause) {
-        throw requestError(cause, 'could not reach the token endpoint to refresh the session');
-      }
+      const as = session.meta as oauth.AuthorizationServer;
+      const response = await request(
+        () => oauth.refreshTokenGrantRequest(as, client, oauth.None(), refreshToken, httpOptions(session.meta.token_endpoint as string, ctx)),
+        'the token endpoint',
+      );
       const { tokens, claims } = await processTokenResponse(response, (r) => oauth.processRefreshTokenResponse(as, client, r));
       if (claims && session.user && claims.sub !== session.user.sub) {
-        throw new AuthError('invalid_id_token', 'the refreshed ID token is for another subject (`sub` changed); sign in again');
+        throw new AuthError('invalid_id_token', 'the refreshed ID token has another `sub`; sign in again');
       }
       if (epoch !== startEpoch) return; // logged out meanwhile: drop the result
       const next: StoredSession = {
         ...session,
         receivedAt: now(),
-        tokens: {
-          ...tokens,
-          // Servers that do not rotate omit refresh_token: the old one stays valid.
-          refreshToken: tokens.refreshToken ?? refreshToken,
-          ...(tokens.idToken ?? session.tokens.idToken ? { idToken: (tokens.idToken ?? session.tokens.idToken) as string } : {}),
-          ...(tokens.scope ?? session.tokens.scope ? { scope: (tokens.scope ?? session.tokens.scope) as string } : {}),
-        },
+        // What the response omits stays: servers that do not rotate keep the old refresh token
+        // valid; idToken and scope carry over. Only expiresAt is the new response's alone.
+        tokens: defined<TokenSet>({ ...session.tokens, expiresAt: undefined, ...tokens }),
         user: claims ? ({ ...claims } as AuthUser) : session.user,
       };
       saveSession(next);
       resetRetry();
-      showSession(next, { error: null });
+      showSession(next);
       schedule();
     } catch (cause) {
-      const error = cause instanceof AuthError ? cause : requestError(cause, 'refresh failed');
+      const error = requestError(cause, 'refresh failed');
       if (epoch !== startEpoch) throw error;
       if (error.code === 'token_error') {
         // Lost a race with another tab that rotated the refresh token first: use its session.
-        const latest = storage.shared ? loadSession() : undefined;
-        if (latest && latest.tokens.refreshToken !== refreshToken) {
-          adopt(latest);
-          return;
-        }
+        const latest = shared ? loadSession() : undefined;
+        if (latest && latest.tokens.refreshToken !== refreshToken) return adopt(latest);
         endSession(error);
-        throw error;
+      } else {
+        noteFailure(error);
+        store.setState({ error });
+        schedule();
       }
-      noteFailure(error);
-      store.setState({ error });
-      schedule();
       throw error;
     }
   }
@@ -338,7 +345,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     if (current !== session) epoch++;
     current = session;
     resetRetry();
-    showSession(session, { error: null });
+    showSession(session);
     schedule();
   }
 
@@ -352,50 +359,46 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     const stored = loadSession();
     if (!stored) {
       if (current) endSession(null);
-      return;
+    } else if (!same(current, stored)) {
+      adopt(stored);
     }
-    if (current && JSON.stringify(current) === JSON.stringify(stored)) return;
-    adopt(stored);
   }
+  const listen = <E extends Event>(target: EventTarget, type: string, listener: (event: E) => void): void => {
+    target.addEventListener(type, listener as EventListener);
+    cleanups.push(() => target.removeEventListener(type, listener as EventListener));
+  };
   const win = typeof window === 'undefined' ? undefined : window;
-  if (storage.shared) {
-    if (typeof BroadcastChannel === 'function') {
-      channel = new BroadcastChannel(prefix);
-      channel.onmessage = (event: MessageEvent) => {
-        const data = event.data as { type?: unknown; from?: unknown } | null;
-        if (data?.type === 'session-changed' && data.from !== tabId) syncFromStorage();
-      };
-      const c = channel;
-      cleanups.push(() => c.close());
-    }
-    if (win) {
-      const onStorage = (event: StorageEvent): void => {
-        if (event.key === sessionKey || event.key === null) syncFromStorage();
-      };
-      win.addEventListener('storage', onStorage);
-      cleanups.push(() => win.removeEventListener('storage', onStorage));
-    }
+  const doc = typeof document === 'undefined' ? undefined : document;
+  if (shared && typeof BroadcastChannel === 'function') {
+    const c = (channel = new BroadcastChannel(prefix));
+    c.onmessage = ({ data }: MessageEvent<{ type?: unknown; from?: unknown } | null>) => {
+      if (data?.type === 'session-changed' && data.from !== tabId) syncFromStorage();
+    };
+    cleanups.push(() => c.close());
   }
+  const refreshIfDue = (): void => {
+    if (current?.tokens.refreshToken && isDue(current) && canAttempt()) runRefresh(false).catch(noop);
+  };
   if (win) {
-    const onOnline = (): void => {
+    if (shared) {
+      listen<StorageEvent>(win, 'storage', ({ key }) => {
+        if (key === sessionKey || key === null) syncFromStorage();
+      });
+    }
+    listen(win, 'online', () => {
       // Back online: one immediate attempt whatever the backoff says.
-      retry.nextAt = 0;
-      if (current?.tokens.refreshToken && isDue(current)) runRefresh(false).catch(noop);
-    };
-    const onVisible = (): void => {
-      if (typeof document !== 'undefined' && document.visibilityState !== 'visible') return;
-      if (storage.shared) syncFromStorage();
-      if (current?.tokens.refreshToken && isDue(current) && canAttempt()) runRefresh(false).catch(noop);
-    };
-    win.addEventListener('online', onOnline);
-    cleanups.push(() => win.removeEventListener('online', onOnline));
-    if (typeof document !== 'undefined') {
-      document.addEventListener('visibilitychange', onVisible);
-      cleanups.push(() => document.removeEventListener('visibilitychange', onVisible));
+      nextAt = 0;
+      refreshIfDue();
+    });
+    if (doc) {
+      listen(doc, 'visibilitychange', () => {
+        if (doc.visibilityState !== 'visible') return;
+        if (shared) syncFromStorage();
+        refreshIfDue();
+      });
     }
   }
 
-  let destroyed = false;
   if (current && store.getState().status === 'authenticated') schedule();
 
   // ---- the callback -----------------------------------------------------------------------------
@@ -405,67 +408,43 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   async function completeCallback(url: URL): Promise<{ returnTo: string }> {
     const params = url.searchParams;
     const states = params.getAll('state');
-    if (states.length > 1) {
-      throw new AuthError('state_mismatch', 'the callback URL carries `state` more than once; start the login again');
-    }
+    if (states.length > 1) throw stateMismatch('the callback URL carries `state` more than once');
     const state = states[0];
     const pending = state ? takePending(state) : undefined;
     if (!pending) {
       if (current) {
         // A reload or the back button on the callback page: the session is already there.
-        showSession(current, { error: null });
+        showSession(current);
         return { returnTo: '/' };
       }
-      throw new AuthError(
-        'state_mismatch',
-        state
-          ? 'this sign-in response matches no login started in this tab (already used, expired after 10 minutes, or started elsewhere); start the login again'
-          : 'the callback URL has no `state`; start the login again',
-      );
+      throw stateMismatch(state ? 'this sign-in matches no login started in this tab (used, expired or from elsewhere)' : 'the callback URL has no `state`');
     }
-    if (now() - pending.createdAt >= PENDING_TTL_MS) {
-      throw new AuthError('state_mismatch', 'this sign-in took longer than 10 minutes and expired; start the login again');
-    }
-    const as = asServer(pending.meta);
+    if (now() - pending.createdAt >= PENDING_TTL_MS) throw stateMismatch('this sign-in took longer than 10 minutes and expired');
+    const { meta, nonce } = pending;
+    const as = meta as oauth.AuthorizationServer;
     let validated: URLSearchParams;
     try {
       validated = oauth.validateAuthResponse(as, client, params, pending.state);
     } catch (cause) {
-      throw callbackError(cause, pending.meta.issuer);
+      throw callbackError(cause);
     }
-    if (validated.getAll('code').length !== 1) {
-      throw new AuthError('authorization_error', 'the callback URL must carry exactly one `code`; start the login again');
+    // oauth4webapi lets an empty `error=` through: a response with any `error` is no success.
+    if (validated.has('error') || validated.getAll('code').length !== 1) {
+      throw new AuthError('authorization_error', 'the callback URL must carry exactly one `code` and no `error`; start the login again');
     }
-    let response: Response;
-    const tokenEndpoint = pending.meta.token_endpoint as string;
-    try {
-      response = await oauth.authorizationCodeGrantRequest(
-        as,
-        client,
-        oauth.None(),
-        validated,
-        pending.redirectUri,
-        pending.verifier,
-        httpOptions(tokenEndpoint, ctx),
-      );
-    } catch (cause) {
-      throw requestError(cause, 'could not reach the token endpoint to finish signing in');
-    }
-    const { tokens, claims } = await processTokenResponse(response, (r) =>
-      oauth.processAuthorizationCodeResponse(as, client, r, pending.nonce ? { expectedNonce: pending.nonce, requireIdToken: true } : {}),
+    const response = await request(
+      () =>
+        oauth.authorizationCodeGrantRequest(as, client, oauth.None(), validated, pending.redirectUri, pending.verifier, httpOptions(meta.token_endpoint as string, ctx)),
+      'the token endpoint',
     );
-    const session: StoredSession = {
-      v: 1,
-      clientId,
-      tokens,
-      receivedAt: now(),
-      user: claims ? ({ ...claims } as AuthUser) : null,
-      meta: pending.meta,
-    };
+    const { tokens, claims } = await processTokenResponse(response, (r) =>
+      oauth.processAuthorizationCodeResponse(as, client, r, nonce ? { expectedNonce: nonce, requireIdToken: true } : {}),
+    );
+    const session: StoredSession = { v: 1, clientId, tokens, receivedAt: now(), user: claims ? ({ ...claims } as AuthUser) : null, meta };
     epoch++;
     resetRetry();
     saveSession(session);
-    showSession(session, { error: null });
+    showSession(session);
     schedule();
     return { returnTo: pending.returnTo };
   }
@@ -475,76 +454,75 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     getState: store.getState,
     subscribe: store.subscribe,
 
-    async login(opts: LoginOptions = {}) {
+    async login(opts = {}) {
       const loc = locationOf();
-      const origin = loc?.origin ?? new URL(config.redirectUri).origin;
-      const redirectPath = new URL(config.redirectUri).pathname;
-      let returnTo = normalizeReturnTo(opts.returnTo ?? (loc ? `${loc.pathname}${loc.search}${loc.hash}` : '/'), origin);
+      let returnTo = normalizeReturnTo(opts.returnTo ?? (loc ? loc.pathname + loc.search + loc.hash : '/'), origin());
       // Returning to the callback page would replay a spent response.
-      if (new URL(returnTo, origin).pathname === redirectPath) returnTo = '/';
-      if (store.getState().status === 'error') showSession(current, { error: null });
+      if (new URL(returnTo, origin()).pathname === redirect.pathname) returnTo = '/';
+      if (store.getState().status === 'error') showSession(current);
       const meta = await metadata();
       const { verifier, challenge } = await createPkcePair();
       const state = oauth.generateRandomState();
-      const nonce = config.openid ? oauth.generateRandomNonce() : undefined;
-      const pending: PendingLogin = { state, verifier, returnTo, createdAt: now(), redirectUri: config.redirectUri, meta };
-      if (nonce) pending.nonce = nonce;
-      const all = readPending();
-      all[state] = pending;
-      writePending(all);
+      const nonce = openid ? oauth.generateRandomNonce() : undefined;
+      writePending({ ...readPending(), [state]: { state, verifier, nonce, returnTo, createdAt: now(), redirectUri, meta } as PendingLogin });
       const url = new URL(meta.authorization_endpoint as string);
-      for (const [key, value] of Object.entries({ ...config.authorizeParams, ...opts.params })) url.searchParams.set(key, value);
-      url.searchParams.set('response_type', 'code');
-      url.searchParams.set('client_id', clientId);
-      url.searchParams.set('redirect_uri', config.redirectUri);
-      url.searchParams.set('scope', config.scope);
-      url.searchParams.set('state', state);
-      url.searchParams.set('code_challenge', challenge);
-      url.searchParams.set('code_challenge_method', 'S256');
-      if (nonce) url.searchParams.set('nonce', nonce);
-      config.navigate(url.href);
+      const params = {
+        ...authorizeParams,
+        ...opts.params,
+        response_type: 'code',
+        client_id: clientId,
+        redirect_uri: redirectUri,
+        scope,
+        state,
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        ...(nonce ? { nonce } : {}),
+      };
+      for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+      navigate(url.href);
     },
 
-    handleCallback(url?: string) {
+    handleCallback(url) {
       const href = url ?? locationOf()?.href;
-      if (!href) {
-        return Promise.reject(new AuthError('invalid_config', 'handleCallback() needs the callback URL outside a browser'));
-      }
-      let parsed: URL;
-      try {
-        parsed = new URL(href);
-      } catch (cause) {
-        return Promise.reject(new AuthError('state_mismatch', `the callback URL is not a URL: ${href}`, { cause }));
+      const parsed = href ? tryUrl(href) : undefined;
+      if (!parsed) {
+        return Promise.reject(
+          href
+            ? new AuthError('state_mismatch', `the callback URL is not a URL: ${href}`)
+            : new AuthError('invalid_config', 'handleCallback() needs a URL outside a browser'),
+        );
       }
       const states = parsed.searchParams.getAll('state');
       // One exchange per state for the life of the page, whatever React does with effects.
-      const key = states.length === 1 ? `state:${states[0] as string}` : `url:${href}`;
-      const existing = callbacks.get(key);
-      if (existing) return existing;
-      const promise = completeCallback(parsed).catch((cause: unknown) => {
-        const error = cause instanceof AuthError ? cause : new AuthError('authorization_error', String(cause), { cause });
-        store.setState({ status: 'error', error, user: null, tokens: null });
-        throw error;
-      });
-      callbacks.set(key, promise);
-      callbackInFlight = promise.catch(noop);
+      const key = states.length === 1 ? `state:${states[0]}` : `url:${href}`;
+      let promise = callbacks.get(key);
+      if (!promise) {
+        promise = completeCallback(parsed).catch((cause: unknown) => {
+          const error = cause instanceof AuthError ? cause : new AuthError('authorization_error', String(cause), { cause });
+          store.setState({ status: 'error', error, user: null, tokens: null });
+          throw error;
+        });
+        callbacks.set(key, promise);
+        callbackInFlight = promise.catch(noop);
+      }
       return promise;
     },
 
     async getAccessToken() {
       if (callbackInFlight) await callbackInFlight;
       const session = current;
-      if (!session) throw new AuthError('login_required', 'there is no session: call login() to sign in');
+      if (!session) throw loginRequired('there is no session');
+      const valid = !isExpired(session);
       if (!isDue(session)) return session.tokens.accessToken;
       if (!session.tokens.refreshToken) {
-        if (!isExpired(session)) return session.tokens.accessToken;
+        if (valid) return session.tokens.accessToken;
         endSession(null);
-        throw new AuthError('login_required', 'the access token expired and cannot be refreshed; sign in again');
+        throw loginRequired('the access token expired and cannot be refreshed');
       }
       if (!refreshPromise && !canAttempt()) {
         // Backing off after failures: no request until the next attempt is due.
-        if (!isExpired(session)) return session.tokens.accessToken;
-        throw retry.lastError ?? new AuthError('network_error', 'the authorization server is unreachable; retrying later');
+        if (valid) return session.tokens.accessToken;
+        throw lastError ?? new AuthError('network_error', 'the server is unreachable; retrying later');
       }
       try {
         await runRefresh(false);
@@ -552,30 +530,30 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         if (current && !isExpired(current)) return current.tokens.accessToken;
         throw error;
       }
-      if (!current) throw new AuthError('login_required', 'the session ended; sign in again');
+      if (!current) throw loginRequired('the session ended');
       return current.tokens.accessToken;
     },
 
     async refresh() {
-      if (!current) throw new AuthError('login_required', 'there is no session to refresh: call login() to sign in');
+      if (!current) throw loginRequired('there is no session');
       // An explicit refresh is allowed one immediate attempt whatever the backoff says.
-      retry.nextAt = 0;
+      nextAt = 0;
       await runRefresh(true);
     },
 
-    async logout(opts: LogoutOptions = {}) {
+    async logout(opts = {}) {
       const session = current ?? loadSession();
       endSession(null);
       if (opts.localOnly || !session) return;
       const { meta, tokens } = session;
       if (tokens.refreshToken && meta.revocation_endpoint) {
         try {
-          await revoke(meta, tokens.refreshToken);
+          await revoke(meta, client, oauth.None(), tokens.refreshToken, 'refresh_token', ctx);
         } catch (cause) {
-          const error = cause instanceof AuthError ? cause : requestError(cause, 'revocation failed');
+          const error = requestError(cause, 'revocation failed');
           // Signed out here either way; say that the server may still honour the refresh token.
           store.setState({
-            error: new AuthError(error.code, `signed out in this app, but the server did not revoke the refresh token: ${error.message}`, {
+            error: new AuthError(error.code, `signed out, but the server did not revoke the refresh token: ${error.message}`, {
               error: error.error,
               status: error.status,
               cause: error,
@@ -585,26 +563,24 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       }
       if (!meta.end_session_endpoint) return;
       const url = new URL(meta.end_session_endpoint);
-      if (tokens.idToken) url.searchParams.set('id_token_hint', tokens.idToken);
-      url.searchParams.set('client_id', clientId);
-      const loc = locationOf();
-      const postLogout = opts.returnTo
-        ? new URL(normalizeReturnTo(opts.returnTo, loc?.origin ?? new URL(config.redirectUri).origin), loc?.origin ?? config.redirectUri).href
-        : config.postLogoutRedirectUri;
-      if (postLogout) url.searchParams.set('post_logout_redirect_uri', postLogout);
-      config.navigate(url.href);
+      const postLogout = opts.returnTo ? new URL(normalizeReturnTo(opts.returnTo, origin()), origin()).href : postLogoutRedirectUri;
+      for (const [key, value] of Object.entries({ id_token_hint: tokens.idToken, client_id: clientId, post_logout_redirect_uri: postLogout })) {
+        if (value) url.searchParams.set(key, value);
+      }
+      navigate(url.href);
     },
 
-    async fetch(input: RequestInfo | URL, init?: RequestInit) {
+    async fetch(input, init) {
       const token = await authClient.getAccessToken();
       const base = locationOf()?.href;
-      const target = typeof input === 'string' && base ? new URL(input, base).href : input;
-      const request = new Request(target, init);
+      const first = new Request(typeof input === 'string' && base ? new URL(input, base).href : input, init);
       // Kept unread so the request can be replayed once after a 401.
-      const replay = request.clone();
-      request.headers.set('Authorization', `Bearer ${token}`);
-      const send = (r: Request): Promise<Response> => (options.fetch ?? globalThis.fetch)(r);
-      const response = await send(request);
+      const replay = first.clone();
+      const send = (r: Request, bearer: string): Promise<Response> => {
+        r.headers.set('Authorization', `Bearer ${bearer}`);
+        return (options.fetch ?? globalThis.fetch)(r);
+      };
+      const response = await send(first, token);
       if (response.status !== 401) return response;
       if (current?.tokens.accessToken === token) {
         try {
@@ -615,9 +591,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
         }
       }
       const fresh = current?.tokens.accessToken;
-      if (!fresh || fresh === token) return response;
-      replay.headers.set('Authorization', `Bearer ${fresh}`);
-      return send(replay);
+      return !fresh || fresh === token ? response : send(replay, fresh);
     },
 
     destroy() {
@@ -627,135 +601,5 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       store.clear();
     },
   };
-
-  async function revoke(meta: ServerMetadata, token: string): Promise<void> {
-    const endpoint = meta.revocation_endpoint as string;
-    let response: Response;
-    try {
-      response = await oauth.revocationRequest(asServer(meta), client, oauth.None(), token, {
-        ...httpOptions(endpoint, ctx),
-        additionalParameters: { token_type_hint: 'refresh_token' },
-      });
-    } catch (cause) {
-      throw requestError(cause, 'could not reach the revocation endpoint');
-    }
-    try {
-      await oauth.processRevocationResponse(response);
-    } catch (cause) {
-      if (cause instanceof oauth.ResponseBodyError) {
-        throw new AuthError('token_error', `the revocation endpoint refused: ${cause.error}`, { error: cause.error, status: cause.status, cause });
-      }
-      throw new AuthError(response.status >= 500 ? 'network_error' : 'invalid_token_response', `the revocation endpoint answered HTTP ${response.status}`, {
-        status: response.status,
-        cause,
-      });
-    }
-  }
-
   return authClient;
-}
-
-/** Maps a callback validation failure from oauth4webapi to an AuthError. */
-function callbackError(cause: unknown, issuer: string): AuthError {
-  if (cause instanceof oauth.AuthorizationResponseError) {
-    const description = cause.error_description ? `: ${cause.error_description}` : '';
-    return new AuthError('authorization_error', `the authorization server returned an error (${cause.error}${description})`, {
-      error: cause.error,
-      errorDescription: cause.error_description,
-      cause,
-    });
-  }
-  const message = cause instanceof Error ? cause.message : String(cause);
-  if (message.includes('"iss"')) {
-    return new AuthError('issuer_mismatch', `the callback's \`iss\` is missing or is not the configured issuer ${issuer} (RFC 9207); start the login again`, { cause });
-  }
-  if (message.includes('"state"')) {
-    return new AuthError('state_mismatch', `the callback's state is invalid (${message}); start the login again`, { cause });
-  }
-  return new AuthError('authorization_error', `the callback URL is not a valid authorization response: ${message}`, { cause });
-}
-
-function shallowEqual(a: object, b: object): boolean {
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  return ka.length === kb.length && ka.every((k) => Object.is((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
-interface ResolvedConfig {
-  clientId: string;
-  redirectUri: string;
-  issuer: string | undefined;
-  endpoints: ServerMetadata | undefined;
-  scope: string;
-  openid: boolean;
-  authorizeParams: Record<string, string>;
-  postLogoutRedirectUri: string | undefined;
-  leewayMs: number;
-  autoRefresh: boolean;
-  navigate: (url: string) => void;
-}
-
-function validateOptions(options: AuthClientOptions): ResolvedConfig {
-  const fail = (message: string): never => {
-    throw new AuthError('invalid_config', message);
-  };
-  if (typeof options !== 'object' || options === null) fail('createAuthClient() needs an options object');
-  if (typeof options.clientId !== 'string' || options.clientId === '') fail('`clientId` must be a non-empty string');
-  let redirect: URL | undefined;
-  try {
-    redirect = new URL(options.redirectUri);
-  } catch {
-    fail(`\`redirectUri\` must be an absolute URL such as "http://localhost:5173/callback", got ${JSON.stringify(options.redirectUri)}`);
-  }
-  if (redirect && redirect.protocol !== 'https:' && redirect.protocol !== 'http:') fail('`redirectUri` must be an http(s) URL');
-  const issuer = options.issuer === undefined ? undefined : parseSecureUrl(options.issuer, '`issuer`') && options.issuer;
-  const scope = (options.scope ?? 'openid').trim().split(/\s+/).filter(Boolean).join(' ');
-  if (scope.includes(',')) fail('`scope` is space separated (OAuth 2.0 §3.3), not comma separated');
-  const openid = scope.split(' ').includes('openid');
-  let endpoints: ServerMetadata | undefined;
-  if (options.endpoints) {
-    const e = options.endpoints;
-    parseSecureUrl(e.authorization, '`endpoints.authorization`');
-    parseSecureUrl(e.token, '`endpoints.token`');
-    endpoints = {
-      issuer: issuer ?? new URL(e.token).origin,
-      authorization_endpoint: e.authorization,
-      token_endpoint: e.token,
-    };
-    if (e.revocation) endpoints.revocation_endpoint = parseSecureUrl(e.revocation, '`endpoints.revocation`').href;
-    if (e.endSession) endpoints.end_session_endpoint = parseSecureUrl(e.endSession, '`endpoints.endSession`').href;
-    if (e.userinfo) endpoints.userinfo_endpoint = parseSecureUrl(e.userinfo, '`endpoints.userinfo`').href;
-  } else if (!issuer) {
-    fail('pass `issuer` (for discovery) or `endpoints` ({ authorization, token })');
-  }
-  if (openid && !issuer) fail('`issuer` is required with the `openid` scope: ID tokens are validated against it');
-  const leeway = options.refreshLeewaySeconds ?? 60;
-  if (typeof leeway !== 'number' || !Number.isFinite(leeway) || leeway < 0) fail('`refreshLeewaySeconds` must be a non-negative number');
-  if (options.postLogoutRedirectUri !== undefined) {
-    try {
-      new URL(options.postLogoutRedirectUri);
-    } catch {
-      fail('`postLogoutRedirectUri` must be an absolute URL');
-    }
-  }
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('`fetch` must be a function');
-  return {
-    clientId: options.clientId,
-    redirectUri: options.redirectUri,
-    issuer,
-    endpoints,
-    scope,
-    openid,
-    authorizeParams: { ...options.authorizeParams },
-    postLogoutRedirectUri: options.postLogoutRedirectUri,
-    leewayMs: leeway * 1000,
-    autoRefresh: options.autoRefresh ?? true,
-    navigate:
-      options.navigate ??
-      ((url: string) => {
-        const loc = locationOf();
-        if (!loc) throw new AuthError('invalid_config', 'no browser location to navigate: pass the `navigate` option');
-        loc.assign(url);
-      }),
-  };
 }

@@ -46,18 +46,16 @@ export interface AuthErrorDetails {
 export class AuthError extends Error {
   override readonly name = 'AuthError';
   readonly code: AuthErrorCode;
-  readonly error?: string;
-  readonly errorDescription?: string;
-  readonly status?: number;
-  override readonly cause?: unknown;
+  // `declare`d: set only when given (below), and no class-field code is emitted for them.
+  declare readonly error?: string;
+  declare readonly errorDescription?: string;
+  declare readonly status?: number;
+  declare readonly cause?: unknown;
 
   constructor(code: AuthErrorCode, message: string, details: AuthErrorDetails = {}) {
     super(message);
     this.code = code;
-    if (details.error !== undefined) this.error = details.error;
-    if (details.errorDescription !== undefined) this.errorDescription = details.errorDescription;
-    if (details.status !== undefined) this.status = details.status;
-    if (details.cause !== undefined) this.cause = details.cause;
+    for (const [key, value] of Object.entries(details)) if (value !== undefined) (this as Record<string, unknown>)[key] = value;
   }
 }
 

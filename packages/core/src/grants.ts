@@ -1,12 +1,12 @@
 import * as oauth from 'oauth4webapi';
 import { AuthError } from './errors.js';
 import {
-  asServer,
+  callbackError,
   discover,
   httpOptions,
-  oauthClient,
   processTokenResponse,
-  requestError,
+  request,
+  revoke,
   type RequestContext,
   type ServerMetadata,
   type TokenSet,
@@ -66,14 +66,12 @@ export async function clientCredentials(
   const meta = await serverFor(opts, 'token_endpoint');
   const params = new URLSearchParams(opts.params);
   if (opts.scope) params.set('scope', opts.scope);
-  const as = asServer(meta);
-  const client = oauthClient(opts.clientId);
-  let response: Response;
-  try {
-    response = await oauth.clientCredentialsGrantRequest(as, client, clientAuth(opts), params, httpOptions(meta.token_endpoint as string, opts));
-  } catch (cause) {
-    throw requestError(cause, 'could not reach the token endpoint');
-  }
+  const as = meta as oauth.AuthorizationServer;
+  const client = { client_id: opts.clientId };
+  const response = await request(
+    () => oauth.clientCredentialsGrantRequest(as, client, clientAuth(opts), params, httpOptions(meta.token_endpoint as string, opts)),
+    'the token endpoint',
+  );
   const { tokens } = await processTokenResponse(response, (r) => oauth.processClientCredentialsResponse(as, client, r));
   return tokens;
 }
@@ -102,28 +100,18 @@ export async function exchangeCode(
   },
 ): Promise<CodeExchangeResult> {
   const meta = await serverFor(opts, 'token_endpoint');
-  const as = asServer(meta);
-  const client = oauthClient(opts.clientId);
+  const as = meta as oauth.AuthorizationServer;
+  const client = { client_id: opts.clientId };
   let validated: URLSearchParams;
   try {
     validated = oauth.validateAuthResponse(as, client, new URL(opts.callbackUrl), opts.expectedState);
   } catch (cause) {
-    if (cause instanceof oauth.AuthorizationResponseError) {
-      throw new AuthError('authorization_error', `the authorization server returned an error (${cause.error})`, {
-        error: cause.error,
-        errorDescription: cause.error_description,
-        cause,
-      });
-    }
-    const message = (cause as Error).message;
-    throw new AuthError(message.includes('"iss"') ? 'issuer_mismatch' : 'state_mismatch', `invalid authorization response: ${message}`, { cause });
+    throw callbackError(cause);
   }
-  let response: Response;
-  try {
-    response = await oauth.authorizationCodeGrantRequest(as, client, clientAuth(opts), validated, opts.redirectUri, opts.codeVerifier, httpOptions(meta.token_endpoint as string, opts));
-  } catch (cause) {
-    throw requestError(cause, 'could not reach the token endpoint');
-  }
+  const response = await request(
+    () => oauth.authorizationCodeGrantRequest(as, client, clientAuth(opts), validated, opts.redirectUri, opts.codeVerifier, httpOptions(meta.token_endpoint as string, opts)),
+    'the token endpoint',
+  );
   const { tokens, claims } = await processTokenResponse(response, (r) =>
     oauth.processAuthorizationCodeResponse(as, client, r, opts.expectedNonce ? { expectedNonce: opts.expectedNonce, requireIdToken: true } : {}),
   );
@@ -139,17 +127,16 @@ export async function refreshTokens(
   opts: ServerClientOptions & { refreshToken: string; params?: Record<string, string> },
 ): Promise<TokenSet> {
   const meta = await serverFor(opts, 'token_endpoint');
-  const as = asServer(meta);
-  const client = oauthClient(opts.clientId);
-  let response: Response;
-  try {
-    response = await oauth.refreshTokenGrantRequest(as, client, clientAuth(opts), opts.refreshToken, {
-      ...httpOptions(meta.token_endpoint as string, opts),
-      ...(opts.params ? { additionalParameters: opts.params } : {}),
-    });
-  } catch (cause) {
-    throw requestError(cause, 'could not reach the token endpoint');
-  }
+  const as = meta as oauth.AuthorizationServer;
+  const client = { client_id: opts.clientId };
+  const response = await request(
+    () =>
+      oauth.refreshTokenGrantRequest(as, client, clientAuth(opts), opts.refreshToken, {
+        ...httpOptions(meta.token_endpoint as string, opts),
+        ...(opts.params ? { additionalParameters: opts.params } : {}),
+      }),
+    'the token endpoint',
+  );
   const { tokens } = await processTokenResponse(response, (r) => oauth.processRefreshTokenResponse(as, client, r));
   return tokens;
 }
@@ -163,24 +150,5 @@ export async function revokeToken(
   opts: ServerClientOptions & { token: string; tokenTypeHint?: 'refresh_token' | 'access_token' },
 ): Promise<void> {
   const meta = await serverFor(opts, 'revocation_endpoint');
-  let response: Response;
-  try {
-    response = await oauth.revocationRequest(asServer(meta), oauthClient(opts.clientId), clientAuth(opts), opts.token, {
-      ...httpOptions(meta.revocation_endpoint as string, opts),
-      ...(opts.tokenTypeHint ? { additionalParameters: { token_type_hint: opts.tokenTypeHint } } : {}),
-    });
-  } catch (cause) {
-    throw requestError(cause, 'could not reach the revocation endpoint');
-  }
-  try {
-    await oauth.processRevocationResponse(response);
-  } catch (cause) {
-    if (cause instanceof oauth.ResponseBodyError) {
-      throw new AuthError('token_error', `the revocation endpoint refused (${cause.error})`, { error: cause.error, status: cause.status, cause });
-    }
-    throw new AuthError(response.status >= 500 ? 'network_error' : 'invalid_token_response', `the revocation endpoint answered HTTP ${response.status}`, {
-      status: response.status,
-      cause,
-    });
-  }
+  await revoke(meta, { client_id: opts.clientId }, clientAuth(opts), opts.token, opts.tokenTypeHint, opts);
 }

@@ -14,7 +14,7 @@ const REJECT_AT = Math.floor(256 / UNRESERVED.length) * UNRESERVED.length;
  */
 export function createCodeVerifier(length = 64): string {
   if (!Number.isInteger(length) || length < 43 || length > 128) {
-    throw new RangeError(`code verifier length must be an integer from 43 to 128, got ${String(length)}`);
+    throw new RangeError(`code verifier length must be 43..128, got ${String(length)}`);
   }
   let out = '';
   const bytes = new Uint8Array(length * 2);
@@ -37,7 +37,7 @@ export function createCodeVerifier(length = 64): string {
  */
 export async function createCodeChallenge(verifier: string): Promise<string> {
   if (typeof verifier !== 'string' || !/^[A-Za-z0-9._~-]*$/.test(verifier)) {
-    throw new TypeError('code verifier must be a string of unreserved characters [A-Za-z0-9-._~]');
+    throw new TypeError('code verifier must be [A-Za-z0-9-._~]*');
   }
   // Wrapping the digest in a Uint8Array of this realm keeps it working where ArrayBuffer checks
   // cross realms (jsdom test environments), unlike instanceof-based encoders.

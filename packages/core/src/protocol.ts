@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi';
-import { AuthError, type AuthErrorCode } from './errors.js';
+import { AuthError } from './errors.js';
 import { isLoopback, parseSecureUrl } from './url.js';
 
 /** The server metadata the client needs; it travels with pending logins and sessions. */
@@ -35,25 +35,21 @@ export interface RequestContext {
   timeoutMs?: number | undefined;
 }
 
-const METADATA_KEYS = [
-  'issuer',
-  'authorization_endpoint',
-  'token_endpoint',
-  'revocation_endpoint',
-  'end_session_endpoint',
-  'userinfo_endpoint',
-  'jwks_uri',
-] as const;
+/** A plain object (not null, not an array): what JSON objects parse to. */
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A copy of `value` without its `undefined` fields, so optional fields are absent rather than undefined. */
+export const defined = <T extends object>(value: { [K in keyof T]: T[K] | undefined }): T =>
+  Object.fromEntries(Object.entries(value).filter((entry) => entry[1] !== undefined)) as T;
 
 /** The options oauth4webapi takes for one request to `url`. */
 export function httpOptions<M extends string = 'POST', B = URLSearchParams>(url: string | URL, ctx: RequestContext = {}): oauth.HttpRequestOptions<M, B> {
-  const target = typeof url === 'string' ? new URL(url) : url;
-  const timeoutMs = ctx.timeoutMs ?? 30_000;
   return {
     [oauth.customFetch]: async (input, init) => {
       // Our own timeout, cleared when the response arrives, so no timer outlives its request.
       const controller = new AbortController();
-      const timeout = setTimeout(() => controller.abort(new DOMException('the request timed out', 'TimeoutError')), timeoutMs);
+      const timeout = setTimeout(() => controller.abort(new DOMException('the request timed out', 'TimeoutError')), ctx.timeoutMs ?? 30_000);
       try {
         // Looked up per call so a fetch patched later (test doubles, service workers) is used.
         return await (ctx.fetch ?? globalThis.fetch)(input, { ...(init as RequestInit), signal: controller.signal });
@@ -61,26 +57,47 @@ export function httpOptions<M extends string = 'POST', B = URLSearchParams>(url:
         clearTimeout(timeout);
       }
     },
-    // Plain http only where parseSecureUrl allowed it: loopback hosts.
-    ...(target.protocol === 'http:' && isLoopback(target) ? { [oauth.allowInsecureRequests]: true } : {}),
+    // Plain http only where parseSecureUrl allows it: loopback hosts.
+    [oauth.allowInsecureRequests]: isLoopback(new URL(url)),
   };
 }
 
-/** Keeps the metadata fields the client uses, each checked to be https (or loopback http). */
-export function pickMetadata(as: oauth.AuthorizationServer): ServerMetadata {
+/** Sends a request built by `send`; a failure to get any response becomes an AuthError about `what`. */
+export async function request(send: () => Promise<Response>, what: string): Promise<Response> {
+  try {
+    return await send();
+  } catch (cause) {
+    throw requestError(cause, `could not reach ${what}`);
+  }
+}
+
+/** Maps a failure to send a request (network, timeout, refused protocol) to an AuthError. */
+export function requestError(cause: unknown, what: string): AuthError {
+  if (cause instanceof AuthError) return cause;
+  if (cause instanceof oauth.OperationProcessingError || cause instanceof oauth.UnsupportedOperationError) {
+    return new AuthError('invalid_config', `${what}: ${cause.message}`, { cause });
+  }
+  const timedOut = (cause as Error | undefined)?.name === 'TimeoutError';
+  return new AuthError('network_error', `${what} (${timedOut ? 'timeout' : 'network error'}); is it up?`, { cause });
+}
+
+const ENDPOINTS = ['authorization_endpoint', 'token_endpoint', 'revocation_endpoint', 'end_session_endpoint', 'userinfo_endpoint', 'jwks_uri'] as const;
+
+/**
+ * Keeps the metadata fields the client uses, each endpoint checked to be https (or loopback
+ * http). Used for discovered metadata and for metadata read back from storage.
+ *
+ * @throws AuthError `discovery_failed` naming the unusable field.
+ */
+export function pickMetadata(as: Record<string, unknown>): ServerMetadata {
+  if (typeof as.issuer !== 'string' || !as.issuer) throw new AuthError('discovery_failed', 'metadata lacks `issuer`');
   const out: ServerMetadata = { issuer: as.issuer };
-  for (const key of METADATA_KEYS) {
-    const value = as[key];
-    if (value === undefined) continue;
-    parseSecureUrl(value, `discovery metadata \`${key}\``, 'discovery_failed');
-    out[key] = value as string;
+  for (const key of ENDPOINTS) {
+    if (as[key] !== undefined) out[key] = parseSecureUrl(as[key], `metadata \`${key}\``, 'discovery_failed') && (as[key] as string);
   }
-  if (as.authorization_response_iss_parameter_supported === true) {
-    out.authorization_response_iss_parameter_supported = true;
-  }
-  if (Array.isArray(as.code_challenge_methods_supported)) {
-    out.code_challenge_methods_supported = as.code_challenge_methods_supported.filter((m) => typeof m === 'string');
-  }
+  if (as.authorization_response_iss_parameter_supported === true) out.authorization_response_iss_parameter_supported = true;
+  const methods = as.code_challenge_methods_supported;
+  if (Array.isArray(methods)) out.code_challenge_methods_supported = methods.filter((m) => typeof m === 'string');
   return out;
 }
 
@@ -95,42 +112,27 @@ const discoveryCache = new Map<string, Promise<ServerMetadata>>();
  */
 export function discover(issuer: string, opts: RequestContext & { cache?: boolean } = {}): Promise<ServerMetadata> {
   const issuerUrl = parseSecureUrl(issuer, 'issuer');
-  const cached = opts.cache === false ? undefined : discoveryCache.get(issuer);
-  if (cached) return cached;
-  const promise = (async () => {
-    let response: Response;
-    try {
-      response = await oauth.discoveryRequest(issuerUrl, { ...httpOptions<'GET', undefined>(issuerUrl, opts), algorithm: 'oidc' });
-    } catch (cause) {
-      throw requestError(cause, `could not reach the issuer's discovery document at ${issuer}`);
-    }
-    if (response.status >= 500) {
-      throw new AuthError('network_error', `the issuer's discovery document answered HTTP ${response.status}; try again later`, {
-        status: response.status,
-      });
-    }
-    let as: oauth.AuthorizationServer;
-    try {
-      as = await oauth.processDiscoveryResponse(issuerUrl, response);
-    } catch (cause) {
-      if (cause instanceof oauth.OperationProcessingError && cause.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
-        throw new AuthError(
-          'issuer_mismatch',
-          `the discovery document's issuer does not equal the configured issuer "${issuer}" (check for a trailing slash)`,
-          { cause },
-        );
+  const cache = opts.cache !== false;
+  let promise = cache ? discoveryCache.get(issuer) : undefined;
+  if (!promise) {
+    promise = (async () => {
+      const response = await request(() => oauth.discoveryRequest(issuerUrl, { ...httpOptions<'GET', undefined>(issuerUrl, opts), algorithm: 'oidc' }), issuer);
+      const { status } = response;
+      if (status >= 500) throw new AuthError('network_error', `discovery at ${issuer} answered HTTP ${status}; try again later`, { status });
+      try {
+        return pickMetadata(await oauth.processDiscoveryResponse(issuerUrl, response));
+      } catch (cause) {
+        if (cause instanceof AuthError) throw cause;
+        if ((cause as oauth.OperationProcessingError | undefined)?.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
+          throw new AuthError('issuer_mismatch', `the discovered issuer is not "${issuer}" (trailing slash?)`, { cause });
+        }
+        throw new AuthError('discovery_failed', `discovery at ${issuer} failed: ${(cause as Error).message}`, { cause, status });
       }
-      throw new AuthError(
-        'discovery_failed',
-        `the discovery document at ${issuer} is not valid OpenID Provider metadata: ${(cause as Error).message}`,
-        { cause, status: response.status },
-      );
+    })();
+    if (cache) {
+      discoveryCache.set(issuer, promise);
+      promise.catch(() => discoveryCache.delete(issuer));
     }
-    return pickMetadata(as);
-  })();
-  if (opts.cache !== false) {
-    discoveryCache.set(issuer, promise);
-    promise.catch(() => discoveryCache.delete(issuer));
   }
   return promise;
 }
@@ -140,76 +142,62 @@ export function clearDiscoveryCache(): void {
   discoveryCache.clear();
 }
 
-/** Maps a failure to send a request (network, timeout, refused protocol) to an AuthError. */
-export function requestError(cause: unknown, what: string): AuthError {
-  if (cause instanceof AuthError) return cause;
-  if (cause instanceof oauth.OperationProcessingError || cause instanceof oauth.UnsupportedOperationError) {
-    return new AuthError('invalid_config', `${what}: ${cause.message}`, { cause });
+/** Maps a callback (authorization response) validation failure from oauth4webapi to an AuthError. */
+export function callbackError(cause: unknown): AuthError {
+  if (cause instanceof oauth.AuthorizationResponseError) {
+    const { error, error_description } = cause;
+    return new AuthError('authorization_error', `the authorization server answered ${error}${error_description ? `: ${error_description}` : ''}`, {
+      error,
+      errorDescription: error_description,
+      cause,
+    });
   }
-  const reason = cause instanceof Error && cause.name === 'TimeoutError' ? 'the request timed out' : 'the network request failed';
-  return new AuthError('network_error', `${what}: ${reason}; check the connection and that the server is up`, { cause });
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  const message = cause instanceof Error ? cause.message : String(cause);
+  const [code, what] = message.includes('"iss"')
+    ? (['issuer_mismatch', '`iss` is missing or not the issuer (RFC 9207)'] as const)
+    : message.includes('"state"')
+      ? (['state_mismatch', '`state` is invalid'] as const)
+      : (['authorization_error', 'is invalid'] as const);
+  return new AuthError(code, `the authorization response ${what}: ${message}; start the login again`, { cause });
 }
 
 /**
- * Checks a 200 token-response body with the rules oauth4webapi leaves open (it accepts a string
- * `expires_in`); returns the problem, or undefined when the non-ID-token fields are fine.
+ * The token-response rules oauth4webapi leaves open (it accepts a string `expires_in` and any
+ * `token_type`), checked first so that a later failure with an `id_token` present is the ID token's.
  */
-function tokenBodyProblem(body: unknown): string | undefined {
-  if (!isObject(body)) return 'the token response is not a JSON object';
-  if (typeof body.access_token !== 'string' || body.access_token === '') {
-    return 'token response `access_token` must be a non-empty string';
-  }
-  if (typeof body.token_type !== 'string' || body.token_type.toLowerCase() !== 'bearer') {
-    return `token response \`token_type\` must be "Bearer", got ${JSON.stringify(body.token_type)}`;
-  }
-  if (body.expires_in !== undefined && (typeof body.expires_in !== 'number' || !Number.isFinite(body.expires_in) || body.expires_in < 0)) {
-    return `token response \`expires_in\` must be a non-negative number, got ${JSON.stringify(body.expires_in)}`;
-  }
-  if (body.refresh_token !== undefined && (typeof body.refresh_token !== 'string' || body.refresh_token === '')) {
-    return 'token response `refresh_token` must be a non-empty string when present';
-  }
-  if (body.scope !== undefined && typeof body.scope !== 'string') return 'token response `scope` must be a string';
-  if (body.id_token !== undefined && typeof body.id_token !== 'string') return 'token response `id_token` must be a string';
-  return undefined;
+function checkTokenBody(body: Record<string, unknown>): void {
+  const { token_type: type, expires_in: expiresIn } = body;
+  const problem =
+    typeof body.access_token !== 'string' || !body.access_token
+      ? 'access_token'
+      : typeof type !== 'string' || type.toLowerCase() !== 'bearer'
+        ? 'token_type'
+        : expiresIn !== undefined && !((expiresIn as number) >= 0 && Number.isFinite(expiresIn))
+          ? 'expires_in'
+          : ['refresh_token', 'id_token', 'scope'].find((key) => body[key] !== undefined && (typeof body[key] !== 'string' || (key !== 'scope' && !body[key])));
+  if (problem) throw new AuthError('invalid_token_response', `the token response has an invalid \`${problem}\` (${JSON.stringify(body[problem])})`, { status: 200 });
 }
 
-/** Maps an error from a token-endpoint response to an AuthError. */
-function tokenResponseError(cause: unknown, status: number, idTokenPresent: boolean): AuthError {
-  if (cause instanceof AuthError) return cause;
+/** Maps a failure of an oauth4webapi token-response processor to an AuthError. */
+function tokenResponseError(cause: unknown, status: number, idToken: boolean): AuthError {
+  let error: string | undefined;
+  let description: string | undefined;
   if (cause instanceof oauth.ResponseBodyError) {
-    const description = cause.error_description ? `: ${cause.error_description}` : '';
-    const code: AuthErrorCode = cause.status >= 500 ? 'network_error' : 'token_error';
-    return new AuthError(code, `the token endpoint refused the request (${cause.error}${description})`, {
-      error: cause.error,
-      errorDescription: cause.error_description,
-      status: cause.status,
-      cause,
-    });
+    ({ error, error_description: description } = cause);
+  } else if (cause instanceof oauth.WWWAuthenticateChallengeError) {
+    const parameters = cause.cause[0]?.parameters;
+    error = parameters?.error ?? 'invalid_client';
+    description = parameters?.error_description;
   }
-  if (cause instanceof oauth.WWWAuthenticateChallengeError) {
-    const challenge = cause.cause[0];
-    const error = challenge?.parameters.error ?? 'invalid_client';
-    return new AuthError('token_error', `the token endpoint refused the client (${error}); check the client id and its registration`, {
-      error,
-      errorDescription: challenge?.parameters.error_description,
-      status: cause.status,
-      cause,
-    });
+  const details = { error, errorDescription: description, status, cause };
+  if (error) {
+    return new AuthError(status >= 500 ? 'network_error' : 'token_error', `the token endpoint refused: ${error}${description ? ` (${description})` : ''}`, details);
   }
-  if (status >= 500) {
-    return new AuthError('network_error', `the token endpoint answered HTTP ${status}; try again later`, { status, cause });
-  }
-  if (idTokenPresent && status === 200) {
-    return new AuthError('invalid_id_token', `the ID token failed validation: ${(cause as Error).message}`, { status, cause });
-  }
-  return new AuthError('invalid_token_response', `the token endpoint's answer is not a valid token response: ${(cause as Error).message}`, {
-    status,
-    cause,
-  });
+  if (status >= 500) return new AuthError('network_error', `the token endpoint answered HTTP ${status}; try again later`, details);
+  const message = (cause as Error).message;
+  return idToken && status === 200
+    ? new AuthError('invalid_id_token', `the ID token is invalid: ${message}`, details)
+    : new AuthError('invalid_token_response', `the token response is invalid: ${message}`, details);
 }
 
 /**
@@ -222,18 +210,14 @@ export async function processTokenResponse(
   now: () => number = Date.now,
 ): Promise<{ tokens: TokenSet; claims: oauth.IDToken | undefined }> {
   let body: unknown;
-  let problem: string | undefined;
   if (response.status === 200) {
     try {
       body = await response.clone().json();
     } catch (cause) {
-      throw new AuthError('invalid_token_response', 'the token endpoint answered HTTP 200 with a body that is not JSON', {
-        status: 200,
-        cause,
-      });
+      throw new AuthError('invalid_token_response', 'the token response is not JSON', { status: 200, cause });
     }
-    problem = tokenBodyProblem(body);
-    if (problem) throw new AuthError('invalid_token_response', problem, { status: 200 });
+    if (!isObject(body)) throw new AuthError('invalid_token_response', 'the token response is not a JSON object', { status: 200 });
+    checkTokenBody(body);
   }
   let result: oauth.TokenEndpointResponse;
   try {
@@ -241,20 +225,45 @@ export async function processTokenResponse(
   } catch (cause) {
     throw tokenResponseError(cause, response.status, isObject(body) && body.id_token !== undefined);
   }
-  const tokens: TokenSet = { accessToken: result.access_token, tokenType: 'Bearer' };
-  if (typeof result.expires_in === 'number') tokens.expiresAt = now() + result.expires_in * 1000;
-  if (typeof result.scope === 'string') tokens.scope = result.scope;
-  if (typeof result.refresh_token === 'string') tokens.refreshToken = result.refresh_token;
-  if (typeof result.id_token === 'string') tokens.idToken = result.id_token;
+  const { access_token, expires_in, scope, refresh_token, id_token } = result;
+  const tokens = defined<TokenSet>({
+    accessToken: access_token,
+    tokenType: 'Bearer',
+    expiresAt: typeof expires_in === 'number' ? now() + expires_in * 1000 : undefined,
+    scope,
+    refreshToken: refresh_token,
+    idToken: id_token,
+  });
   return { tokens, claims: oauth.getValidatedIdTokenClaims(result) };
 }
 
-/** The oauth4webapi client record for a client id. */
-export function oauthClient(clientId: string): oauth.Client {
-  return { client_id: clientId };
-}
-
-/** The metadata as oauth4webapi's AuthorizationServer type. */
-export function asServer(meta: ServerMetadata): oauth.AuthorizationServer {
-  return meta as oauth.AuthorizationServer;
+/**
+ * Revokes `token` (RFC 7009) at the metadata's revocation endpoint.
+ *
+ * @throws AuthError `token_error`, `network_error`, `invalid_token_response` or `invalid_config`.
+ */
+export async function revoke(
+  meta: ServerMetadata,
+  client: oauth.Client,
+  auth: oauth.ClientAuth,
+  token: string,
+  hint: string | undefined,
+  ctx: RequestContext,
+): Promise<void> {
+  const response = await request(
+    () =>
+      oauth.revocationRequest(meta as oauth.AuthorizationServer, client, auth, token, {
+        ...httpOptions(meta.revocation_endpoint as string, ctx),
+        ...(hint ? { additionalParameters: { token_type_hint: hint } } : {}),
+      }),
+    'the revocation endpoint',
+  );
+  try {
+    await oauth.processRevocationResponse(response);
+  } catch (cause) {
+    const { status } = response;
+    throw cause instanceof oauth.ResponseBodyError
+      ? new AuthError('token_error', `the revocation endpoint refused: ${cause.error}`, { error: cause.error, status, cause })
+      : new AuthError(status >= 500 ? 'network_error' : 'invalid_token_response', `the revocation endpoint answered HTTP ${status}`, { status, cause });
+  }
 }

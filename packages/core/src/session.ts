@@ -1,5 +1,4 @@
-import type { ServerMetadata, TokenSet } from './protocol.js';
-import { parseSecureUrl } from './url.js';
+import { defined, isObject, pickMetadata, type ServerMetadata, type TokenSet } from './protocol.js';
 import type { AuthUser } from './types.js';
 
 /** What a stored session holds; the refresh token stays here, never in `AuthState`. */
@@ -24,70 +23,59 @@ export interface PendingLogin {
   meta: ServerMetadata;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const optionalString = (v: unknown): boolean => v === undefined || (typeof v === 'string' && v !== '');
-const isUrl = (v: unknown): boolean => {
-  try {
-    parseSecureUrl(v, 'url');
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-/** Validates metadata read back from storage: every endpoint https or loopback http. */
-export function parseMetadata(value: unknown): ServerMetadata | undefined {
-  if (!isObject(value) || typeof value.issuer !== 'string' || value.issuer === '') return undefined;
-  const meta: ServerMetadata = { issuer: value.issuer };
-  for (const key of ['authorization_endpoint', 'token_endpoint', 'revocation_endpoint', 'end_session_endpoint', 'userinfo_endpoint', 'jwks_uri'] as const) {
-    const url = value[key];
-    if (url === undefined) continue;
-    if (!isUrl(url)) return undefined;
-    meta[key] = url as string;
-  }
-  if (value.authorization_response_iss_parameter_supported === true) meta.authorization_response_iss_parameter_supported = true;
-  return meta;
-}
-
-/** Validates a token set read back from storage. */
-function parseTokens(value: unknown): TokenSet | undefined {
-  if (!isObject(value)) return undefined;
-  const { accessToken, tokenType, expiresAt, scope, refreshToken, idToken } = value;
-  if (typeof accessToken !== 'string' || accessToken === '' || tokenType !== 'Bearer') return undefined;
-  if (expiresAt !== undefined && (typeof expiresAt !== 'number' || !Number.isFinite(expiresAt))) return undefined;
-  if (!optionalString(refreshToken) || !optionalString(idToken) || (scope !== undefined && typeof scope !== 'string')) return undefined;
-  const tokens: TokenSet = { accessToken, tokenType };
-  if (expiresAt !== undefined) tokens.expiresAt = expiresAt as number;
-  if (scope !== undefined) tokens.scope = scope as string;
-  if (refreshToken !== undefined) tokens.refreshToken = refreshToken as string;
-  if (idToken !== undefined) tokens.idToken = idToken as string;
-  return tokens;
-}
+const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
+const optional = (v: unknown, test: (v: unknown) => boolean = isString): boolean => v === undefined || test(v);
 
 /**
- * Validates a stored session for `clientId`. Anything corrupt, foreign (another client or
- * format) or partial reads as no session, so a bad entry can never crash the app.
+ * Runs `parse` on a value read back from storage: any failed `check` (or a TypeError on a
+ * missing part) reads as absent, so a corrupt or foreign entry can never crash the app.
  */
+function parseStored<T>(parse: () => T): T | undefined {
+  try {
+    return parse();
+  } catch {
+    return undefined;
+  }
+}
+function check(condition: boolean): void {
+  if (!condition) throw new TypeError('malformed stored entry');
+}
+
+/** Validates a stored session for `clientId` (another client's or format's reads as none). */
 export function parseSession(value: unknown, clientId: string): StoredSession | undefined {
-  if (!isObject(value) || value.v !== 1 || value.clientId !== clientId) return undefined;
-  const tokens = parseTokens(value.tokens);
-  const meta = parseMetadata(value.meta);
-  if (!tokens || !meta || typeof value.receivedAt !== 'number' || !Number.isFinite(value.receivedAt)) return undefined;
-  const user = value.user;
-  if (user !== null && !(isObject(user) && typeof user.sub === 'string' && user.sub !== '')) return undefined;
-  return { v: 1, clientId, tokens, receivedAt: value.receivedAt, user: user as AuthUser | null, meta };
+  return parseStored(() => {
+    const { v, tokens: t, receivedAt, user } = value as Record<string, unknown>;
+    const { accessToken, tokenType, expiresAt, scope, refreshToken, idToken } = t as Record<string, unknown>;
+    check(
+      v === 1 &&
+        (value as StoredSession).clientId === clientId &&
+        Number.isFinite(receivedAt) &&
+        (user === null || (isObject(user) && isString(user.sub))) &&
+        isString(accessToken) &&
+        tokenType === 'Bearer' &&
+        optional(expiresAt, Number.isFinite) &&
+        optional(scope, (s) => typeof s === 'string') &&
+        optional(refreshToken) &&
+        optional(idToken),
+    );
+    const tokens = defined({ accessToken, tokenType, expiresAt, scope, refreshToken, idToken } as TokenSet);
+    return { v: 1, clientId, tokens, receivedAt: receivedAt as number, user: user as AuthUser | null, meta: pickMetadata((value as StoredSession).meta as never) };
+  });
 }
 
 /** Validates one pending login read back from storage. */
 export function parsePending(value: unknown): PendingLogin | undefined {
-  if (!isObject(value)) return undefined;
-  const { state, verifier, nonce, returnTo, createdAt, redirectUri } = value;
-  if (typeof state !== 'string' || state === '' || typeof verifier !== 'string' || !/^[A-Za-z0-9._~-]{43,128}$/.test(verifier)) return undefined;
-  if (!optionalString(nonce) || typeof returnTo !== 'string' || !returnTo.startsWith('/')) return undefined;
-  if (typeof createdAt !== 'number' || !Number.isFinite(createdAt) || typeof redirectUri !== 'string') return undefined;
-  const meta = parseMetadata(value.meta);
-  if (!meta) return undefined;
-  const pending: PendingLogin = { state, verifier, returnTo, createdAt, redirectUri, meta };
-  if (nonce !== undefined) pending.nonce = nonce as string;
-  return pending;
+  return parseStored(() => {
+    const { state, verifier, nonce, returnTo, createdAt, redirectUri, meta } = value as Record<string, unknown>;
+    check(
+      isString(state) &&
+        /^[A-Za-z0-9._~-]{43,128}$/.test(verifier as string) &&
+        typeof verifier === 'string' &&
+        optional(nonce) &&
+        (returnTo as string).startsWith('/') &&
+        Number.isFinite(createdAt) &&
+        typeof redirectUri === 'string',
+    );
+    return defined({ state, verifier, nonce, returnTo, createdAt, redirectUri, meta: pickMetadata(meta as never) }) as PendingLogin;
+  });
 }

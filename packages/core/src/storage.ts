@@ -15,72 +15,42 @@ function webStorage(name: 'sessionStorage' | 'localStorage'): StorageLike | unde
   try {
     // Reading the property throws in sandboxed iframes and with storage disabled.
     const storage = (globalThis as Record<string, unknown>)[name] as StorageLike | undefined;
-    if (storage && typeof storage.getItem === 'function') return storage;
+    if (typeof storage?.getItem === 'function') return storage;
   } catch {
     // Not available here (server, worker, privacy settings): callers fall back to memory.
   }
   return undefined;
 }
 
-/** The resolved places the client keeps things. */
-export interface ResolvedStorage {
-  /** Where the session (tokens, user) lives. */
-  session: StorageLike;
-  /** Where pending logins live: sessionStorage, or memory where there is none. Never localStorage. */
-  pending: StorageLike;
-  /** Whether the session is shared by every tab of the origin (`'local'`). */
-  shared: boolean;
-}
-
 /**
- * Resolves the `storage` option.
+ * Resolves the `storage` option to where the session lives, where pending logins live
+ * (sessionStorage, or memory where there is none; never localStorage) and whether the session is
+ * shared by every tab of the origin (`'local'`). A tuple, so callers keep the parts as locals.
  *
  * @throws AuthError `invalid_config` for an unknown name or an object without the Storage methods.
  */
-export function resolveStorage(option: unknown): ResolvedStorage {
+export function resolveStorage(option: unknown): [session: StorageLike, pending: StorageLike, shared: boolean] {
   const pending = webStorage('sessionStorage') ?? createMemoryStorage();
-  switch (option) {
-    case undefined:
-    case 'session':
-      return { session: pending, pending, shared: false };
-    case 'local': {
-      const local = webStorage('localStorage');
-      return local ? { session: local, pending, shared: true } : { session: createMemoryStorage(), pending, shared: false };
-    }
-    case 'memory':
-      return { session: createMemoryStorage(), pending, shared: false };
-    default: {
-      const candidate = option as Partial<StorageLike> | null;
-      if (
-        candidate !== null &&
-        typeof candidate === 'object' &&
-        typeof candidate.getItem === 'function' &&
-        typeof candidate.setItem === 'function' &&
-        typeof candidate.removeItem === 'function'
-      ) {
-        return { session: candidate as StorageLike, pending, shared: false };
-      }
-      throw new AuthError(
-        'invalid_config',
-        `storage must be 'session', 'local', 'memory' or an object with getItem, setItem and removeItem; got ${JSON.stringify(option)}`,
-      );
-    }
+  if (option === undefined || option === 'session') return [pending, pending, false];
+  if (option === 'memory') return [createMemoryStorage(), pending, false];
+  if (option === 'local') {
+    const local = webStorage('localStorage');
+    return [local ?? createMemoryStorage(), pending, !!local];
   }
+  if (['getItem', 'setItem', 'removeItem'].every((method) => typeof (option as Record<string, unknown> | null)?.[method] === 'function')) {
+    return [option as StorageLike, pending, false];
+  }
+  throw new AuthError('invalid_config', "`storage` must be 'session', 'local', 'memory' or a Storage-like object");
 }
 
 /** Reads and JSON-parses a key; unreadable or corrupt entries are removed and read as absent. */
 export function readJson(storage: StorageLike, key: string): unknown {
-  let raw: string | null;
+  let raw: string | null = null;
   try {
     raw = storage.getItem(key);
+    return raw === null ? undefined : (JSON.parse(raw) as unknown);
   } catch {
-    return undefined;
-  }
-  if (raw === null) return undefined;
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    safeRemove(storage, key);
+    if (raw !== null) safeRemove(storage, key);
     return undefined;
   }
 }
@@ -103,6 +73,6 @@ export function writeJson(storage: StorageLike, key: string, value: unknown): vo
   try {
     storage.setItem(key, JSON.stringify(value));
   } catch (cause) {
-    throw new AuthError('invalid_config', `the configured storage refused to save "${key}" (full or disabled)`, { cause });
+    throw new AuthError('invalid_config', `storage refused "${key}" (full or disabled?)`, { cause });
   }
 }

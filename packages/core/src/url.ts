@@ -1,36 +1,28 @@
-import { AuthError } from './errors.js';
+import { AuthError, type AuthErrorCode } from './errors.js';
 
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+/** `new URL(value, base)`, or undefined where that throws. */
+export function tryUrl(value: string, base?: string | URL): URL | undefined {
+  try {
+    return new URL(value, base);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Whether a URL's host is a loopback name, where plain http is acceptable. */
 export function isLoopback(url: URL): boolean {
-  return LOOPBACK.has(url.hostname);
+  return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
 
 /**
  * Parses an issuer or endpoint URL and requires https, or http on a loopback host.
  *
- * @throws AuthError `invalid_config` naming `name`.
+ * @throws AuthError `code` (default `invalid_config`) naming `name`.
  */
-export function parseSecureUrl(value: unknown, name: string, code: 'invalid_config' | 'discovery_failed' = 'invalid_config'): URL {
-  if (typeof value !== 'string' || value === '') {
-    throw new AuthError(code, `${name} must be an absolute URL string`);
-  }
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch (cause) {
-    throw new AuthError(code, `${name} must be an absolute URL, got "${value}"`, { cause });
-  }
-  if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && isLoopback(url)) return url;
-  if (url.protocol === 'http:') {
-    throw new AuthError(
-      code,
-      `${name} must use https: plain http is allowed only for localhost, 127.0.0.1 and [::1] (got "${value}")`,
-    );
-  }
-  throw new AuthError(code, `${name} must be an https URL (got "${value}")`);
+export function parseSecureUrl(value: unknown, name: string, code: AuthErrorCode = 'invalid_config'): URL {
+  const url = typeof value === 'string' ? tryUrl(value) : undefined;
+  if (url && (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))) return url;
+  throw new AuthError(code, `${name} must be an absolute URL with https: plain http is allowed only for localhost, 127.0.0.1 and [::1] (got ${JSON.stringify(value)})`);
 }
 
 /**
@@ -42,19 +34,13 @@ export function parseSecureUrl(value: unknown, name: string, code: 'invalid_conf
  * @throws AuthError `invalid_return_to`.
  */
 export function normalizeReturnTo(returnTo: unknown, origin: string): string {
-  const refuse = (why: string): AuthError =>
-    new AuthError('invalid_return_to', `returnTo must be a path on ${origin} (${why}); got ${JSON.stringify(returnTo)}`);
-  if (typeof returnTo !== 'string' || returnTo === '') throw refuse('not a non-empty string');
   // Browsers treat "\" like "/" and strip tabs and newlines, so "/\evil" and "/\t/evil" are
-  // protocol-relative URLs in disguise: only parsing and comparing origins is reliable.
-  const isPath = returnTo.startsWith('/');
-  let url: URL;
-  try {
-    url = isPath ? new URL(returnTo, origin) : new URL(returnTo);
-  } catch {
-    throw refuse('not a valid URL');
+  // protocol-relative URLs in disguise: only parsing and comparing origins is reliable. The scheme
+  // check matters where the app's origin is "null" (file:, sandboxed), which `javascript:` shares.
+  const url = typeof returnTo === 'string' ? tryUrl(returnTo, returnTo.startsWith('/') ? origin : undefined) : undefined;
+  // A path of "//evil" (from "https://app//evil") would read as protocol-relative to a router.
+  if (!url || url.origin !== origin || !/^https?:$/.test(url.protocol) || /^\/[/\\]/.test(url.pathname)) {
+    throw new AuthError('invalid_return_to', `returnTo must be a path on ${origin}, got ${JSON.stringify(returnTo)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse(`scheme ${url.protocol} is not allowed`);
-  if (url.origin !== origin) throw refuse(`origin ${url.origin} is not the app's`);
-  return `${url.pathname}${url.search}${url.hash}`;
+  return url.pathname + url.search + url.hash;
 }

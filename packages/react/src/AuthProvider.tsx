@@ -35,11 +35,7 @@ export function AuthProvider({ client, children }: AuthProviderProps): ReactNode
 export function useAuthClient(): AuthClient {
   const client = useContext(AuthClientContext);
   if (!client) {
-    throw new Error(
-      'pkce-auth: useAuth / useAuthClient / <Callback> / <RequireAuth> must be used inside ' +
-        '<AuthProvider client={…}>. Wrap your app (or, in tests, the rendered tree) in ' +
-        '<AuthProvider client={createAuthClient(…)}> or <MockAuthProvider> from @pkce-auth/react/testing.',
-    );
+    throw new Error('pkce-auth: use this inside <AuthProvider client={…}> (in tests: <MockAuthProvider>)');
   }
   return client;
 }

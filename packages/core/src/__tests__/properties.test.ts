@@ -184,7 +184,8 @@ describe('properties', () => {
         sessionStorage.setItem(`pkce-auth:${CLIENT_ID}:pending`, JSON.stringify({ [state]: { state, verifier: 'v'.repeat(43), returnTo: '/', createdAt: Date.now(), redirectUri: REDIRECT_URI, meta: { issuer: ISSUER, token_endpoint: TOKEN_ENDPOINT, authorization_response_iss_parameter_supported: true } } }));
         const fresh = createAuthClient({ clientId: CLIENT_ID, redirectUri: REDIRECT_URI, issuer: ISSUER, autoRefresh: false, navigate: () => {} });
         const before = codes.length;
-        const query = new URLSearchParams(parts.join('&'));
+        // What the page sees: the query of the parsed URL (a `#` starts the fragment).
+        const query = new URL(`${REDIRECT_URI}?${parts.join('&')}`).searchParams;
         try {
           await fresh.handleCallback(`${REDIRECT_URI}?${parts.join('&')}`);
           throw new Error('the token endpoint always refuses here, so no callback may succeed');

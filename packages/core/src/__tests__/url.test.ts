@@ -14,7 +14,7 @@ describe('returnTo', () => {
     expect(normalizeReturnTo(input, ORIGIN)).toBe(output);
   });
 
-  it.each(['https://evil.example', '//evil.example', '/\\evil.example', '/\t/evil.example', 'javascript:alert(1)', 'data:text/html,x', 'notes', '', 'http://localhost:3001/x'])(
+  it.each(['https://evil.example', '//evil.example', '/\\evil.example', '/\t/evil.example', 'javascript:alert(1)', 'data:text/html,x', 'notes', '', 'http://localhost:3001/x', `${ORIGIN}//evil.example`, `${ORIGIN}/\\evil.example`])(
     'refuses %j with invalid_return_to',
     (input) => {
       let thrown: unknown;

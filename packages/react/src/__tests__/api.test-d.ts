@@ -5,7 +5,8 @@ import { createMockAuthClient } from '../testing.js';
 
 declare const opts: Parameters<typeof createAuthClient>[0];
 
-export function typeTests(): void {
+// Named like a hook so the rules of hooks accept the useAuth calls; it is never called.
+export function useTypeTests(): void {
   // useAuth(selector) infers the selected type.
   expectTypeOf(useAuth((s) => s.user)).toEqualTypeOf<AuthUser | null>();
   expectTypeOf(useAuth((s) => s.tokens?.accessToken)).toEqualTypeOf<string | undefined>();
