@@ -51,6 +51,9 @@ function bind(client: AuthClient): Binding {
 
 const identity = (state: AuthState): AuthState => state;
 
+/** What server rendering and hydration see: the session is not known until the browser reads it. */
+const SERVER_STATE: AuthState = Object.freeze({ status: 'loading', user: null, tokens: null, error: null });
+
 /**
  * Reads the session of the nearest {@link AuthProvider}'s client and re-renders when it changes.
  *
@@ -92,8 +95,14 @@ export function useAuth<T>(selector?: (state: AuthState) => T): UseAuthResult | 
     };
   }, [binding, select]);
 
-  // The server snapshot is the client's own state: the core never reads `window` on a server.
-  const selected = useSyncExternalStore(binding.subscribe, getSelection, getSelection);
+  // The server knows nothing of the browser's session, so server rendering and hydration both
+  // see `loading`: the markup matches, guards wait instead of starting a login, and React
+  // re-renders with the real snapshot right after hydrating.
+  const getServerSelection = useMemo(() => {
+    let memo: { value: T | AuthState } | undefined;
+    return () => (memo ??= { value: select(SERVER_STATE) }).value;
+  }, [select]);
+  const selected = useSyncExternalStore(binding.subscribe, getSelection, getServerSelection);
 
   const whole = selector === undefined;
   const result = useMemo((): UseAuthResult | undefined => {

@@ -42,7 +42,8 @@ describe('server rendering', () => {
           <Callback fallback={<span>Signing you in…</span>} />
         </AuthProvider>,
       );
-      expect(html).toContain('status <!-- -->unauthenticated');
+      // The server cannot know the browser's session: it renders `loading`, and guards wait.
+      expect(html).toContain('status <!-- -->loading');
       expect(html).toContain('checking session');
       expect(html).toContain('Signing you in…');
       expect(html).not.toContain('secret');
@@ -53,14 +54,15 @@ describe('server rendering', () => {
     }
   });
 
-  it('renders children of <RequireAuth> for a signed-in mock client', () => {
+  it('renders the fallback of <RequireAuth> on the server even for a signed-in client, so hydration matches', () => {
     const html = renderToString(
       <MockAuthProvider initialState={{ user: { sub: 'u1', name: 'Ada' } }}>
-        <RequireAuth>
+        <RequireAuth fallback={<span>checking session</span>}>
           <span>secret</span>
         </RequireAuth>
       </MockAuthProvider>,
     );
-    expect(html).toContain('secret');
+    expect(html).toContain('checking session');
+    expect(html).not.toContain('secret');
   });
 });
