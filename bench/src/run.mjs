@@ -3,7 +3,7 @@
 // Writes everything to bench/results/latest.md. A benchmark reports figures: it exits 0 whatever
 // the timings or targets say, and 1 only when a section itself crashed.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callbackBench } from './callback.mjs';
@@ -26,27 +26,18 @@ async function loadMeasure() {
   const print = console.log;
   console.log = () => {};
   try {
-    return (await import('./size.mjs')).measure;
+    return await import('./size.mjs');
   } finally {
     console.log = print;
   }
 }
 
-const APP_NAMES = {
-  'pkce-auth.jsx': 'pkce-auth',
-  'oauth4webapi.jsx': 'oauth4webapi (by hand)',
-  'react-oauth2-code-pkce.jsx': 'react-oauth2-code-pkce',
-  'react-oidc-context.jsx': 'react-oidc-context + oidc-client-ts',
-  'auth0-react.jsx': '@auth0/auth0-react',
-};
 const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
 
 async function sizeSection() {
-  const measure = await loadMeasure();
-  const files = readdirSync(join(here, '..', 'apps')).filter((f) => f.endsWith('.jsx'));
-  files.sort((a, b) => Object.keys(APP_NAMES).indexOf(a) - Object.keys(APP_NAMES).indexOf(b));
+  const { measure, apps } = await loadMeasure();
   const sizes = [];
-  for (const file of files) sizes.push({ name: APP_NAMES[file] ?? file.replace(/\.jsx$/, ''), file, ...(await measure(file)) });
+  for (const [name, file, external] of apps) sizes.push({ name, file, ...(await measure(file, external)) });
   const markdown = [
     table(
       ['app (bench/apps, react external, esbuild --minify)', 'raw', 'gzip -9', 'brotli'],

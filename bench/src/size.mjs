@@ -7,15 +7,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const apps = [
+export const apps = [
   ['pkce-auth', 'pkce-auth.jsx'],
   ['oauth4webapi (by hand)', 'oauth4webapi.jsx'],
   ['react-oauth2-code-pkce', 'react-oauth2-code-pkce.jsx'],
   ['react-oidc-context + oidc-client-ts', 'react-oidc-context.jsx'],
   ['@auth0/auth0-react', 'auth0-react.jsx'],
+  ['@pkce-auth/core alone (no React)', 'core-only.js'],
+  ['@pkce-auth/react binding alone (core external)', 'react-binding-only.jsx', ['@pkce-auth/core', 'oauth4webapi']],
 ];
 
-export async function measure(file) {
+export async function measure(file, extraExternal = []) {
   const result = await build({
     entryPoints: [join(here, '..', 'apps', file)],
     bundle: true,
@@ -26,7 +28,7 @@ export async function measure(file) {
     jsx: 'automatic',
     write: false,
     logLevel: 'silent',
-    external: ['react', 'react-dom', 'react/jsx-runtime', 'react-dom/client'],
+    external: ['react', 'react-dom', 'react/jsx-runtime', 'react-dom/client', ...extraExternal],
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   const code = result.outputFiles[0].contents;
@@ -47,7 +49,7 @@ if (process.argv.includes('--budget')) {
   process.exit(ok ? 0 : 1);
 } else {
   const rows = [];
-  for (const [name, file] of apps) rows.push([name, await measure(file)]);
+  for (const [name, file, external] of apps) rows.push([name, await measure(file, external)]);
   console.log('| app (react external, esbuild --minify) | raw | gzip -9 | brotli |');
   console.log('| --- | ---: | ---: | ---: |');
   for (const [name, s] of rows) console.log(`| ${name} | ${kB(s.raw)} | ${kB(s.gzip)} | ${kB(s.brotli)} |`);
