@@ -13,7 +13,9 @@ if (!root) throw new Error('index.html must contain <div id="root">');
 createRoot(root).render(
   <StrictMode>
     <AuthProvider client={auth}>
-      <BrowserRouter>
+      {/* No transitions: "Sign out" navigates to / and clears the session in one render, so
+          <RequireAuth> on /notes never sees `unauthenticated` and starts a new login. */}
+      <BrowserRouter useTransitions={false}>
         <App />
       </BrowserRouter>
     </AuthProvider>

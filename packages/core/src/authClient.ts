@@ -126,6 +126,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
   /** Bumped whenever the session is replaced or ended, so late refresh results are dropped. */
   let epoch = 0;
+  /** Logouts now on their way to the end-session endpoint, and how many got there. */
+  let leaving = 0;
+  let endSessions = 0;
 
   const loc = locationOf();
   const query = new URLSearchParams(loc?.search);
@@ -450,6 +453,34 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   }
 
   // ---- the public client ------------------------------------------------------------------------
+  /** Revokes the refresh token (RFC 7009), then navigates to the end-session endpoint. */
+  async function endServerSession(session: StoredSession, returnTo: string | undefined): Promise<void> {
+    const { meta, tokens } = session;
+    if (tokens.refreshToken && meta.revocation_endpoint) {
+      try {
+        await revoke(meta, client, oauth.None(), tokens.refreshToken, 'refresh_token', ctx);
+      } catch (cause) {
+        const error = requestError(cause, 'revocation failed');
+        // Signed out here either way; say that the server may still honour the refresh token.
+        store.setState({
+          error: new AuthError(error.code, `signed out, but the server did not revoke the refresh token: ${error.message}`, {
+            error: error.error,
+            status: error.status,
+            cause: error,
+          }),
+        });
+      }
+    }
+    if (!meta.end_session_endpoint) return;
+    const url = new URL(meta.end_session_endpoint);
+    const postLogout = returnTo ? new URL(normalizeReturnTo(returnTo, origin()), origin()).href : postLogoutRedirectUri;
+    for (const [key, value] of Object.entries({ id_token_hint: tokens.idToken, client_id: clientId, post_logout_redirect_uri: postLogout })) {
+      if (value) url.searchParams.set(key, value);
+    }
+    navigate(url.href);
+    endSessions++;
+  }
+
   const authClient: AuthClient = {
     getState: store.getState,
     subscribe: store.subscribe,
@@ -460,8 +491,13 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
       // Returning to the callback page would replay a spent response.
       if (new URL(returnTo, origin()).pathname === redirect.pathname) returnTo = '/';
       if (store.getState().status === 'error') showSession(current);
+      // A logout on its way to the end-session endpoint wins over a login started meanwhile
+      // (e.g. a guard reacting to the ended session before the app has navigated away).
+      const seenEndSessions = endSessions;
+      if (leaving) return;
       const meta = await metadata();
       const { verifier, challenge } = await createPkcePair();
+      if (leaving || endSessions !== seenEndSessions) return;
       const state = oauth.generateRandomState();
       const nonce = openid ? oauth.generateRandomNonce() : undefined;
       writePending({ ...readPending(), [state]: { state, verifier, nonce, returnTo, createdAt: now(), redirectUri, meta } as PendingLogin });
@@ -543,31 +579,15 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
 
     async logout(opts = {}) {
       const session = current ?? loadSession();
-      endSession(null);
-      if (opts.localOnly || !session) return;
-      const { meta, tokens } = session;
-      if (tokens.refreshToken && meta.revocation_endpoint) {
-        try {
-          await revoke(meta, client, oauth.None(), tokens.refreshToken, 'refresh_token', ctx);
-        } catch (cause) {
-          const error = requestError(cause, 'revocation failed');
-          // Signed out here either way; say that the server may still honour the refresh token.
-          store.setState({
-            error: new AuthError(error.code, `signed out, but the server did not revoke the refresh token: ${error.message}`, {
-              error: error.error,
-              status: error.status,
-              cause: error,
-            }),
-          });
-        }
+      const goesToEndSession = !opts.localOnly && !!session?.meta.end_session_endpoint;
+      if (goesToEndSession) leaving++;
+      try {
+        endSession(null);
+        if (opts.localOnly || !session) return;
+        await endServerSession(session, opts.returnTo);
+      } finally {
+        if (goesToEndSession) leaving--;
       }
-      if (!meta.end_session_endpoint) return;
-      const url = new URL(meta.end_session_endpoint);
-      const postLogout = opts.returnTo ? new URL(normalizeReturnTo(opts.returnTo, origin()), origin()).href : postLogoutRedirectUri;
-      for (const [key, value] of Object.entries({ id_token_hint: tokens.idToken, client_id: clientId, post_logout_redirect_uri: postLogout })) {
-        if (value) url.searchParams.set(key, value);
-      }
-      navigate(url.href);
     },
 
     async fetch(input, init) {

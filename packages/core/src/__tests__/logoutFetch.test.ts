@@ -108,3 +108,28 @@ describe('fetch()', () => {
     await expect(client.fetch(API)).rejects.toMatchObject({ code: 'login_required' });
   });
 });
+
+describe('logout() racing a login (a guard reacting to the ended session)', () => {
+  it('a login started while the logout is on its way to end-session does not navigate or leave a pending login', async () => {
+    const { client, navigations } = await signedIn();
+    let release!: () => void;
+    server.use(http.post(`${ISSUER}/revoke`, () => new Promise<Response>((resolve) => (release = () => resolve(new HttpResponse(null, { status: 200 }))))));
+    const before = navigations.length;
+    const logout = client.logout();
+    // The session is already gone: a <RequireAuth> would now call login().
+    expect(client.getState().status).toBe('unauthenticated');
+    const racing = client.login({ returnTo: '/notes' });
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    await Promise.all([logout, racing]);
+    expect(navigations.slice(before).map((u) => new URL(u).pathname)).toEqual(['/logout']);
+    expect(sessionStorage.getItem(`pkce-auth:${CLIENT_ID}:pending`)).toBeNull();
+  });
+
+  it('after a local-only logout, login() works as usual', async () => {
+    const { client, navigations } = await signedIn();
+    await client.logout({ localOnly: true });
+    await client.login({ returnTo: '/' });
+    expect(new URL(navigations.at(-1) as string).pathname).toBe('/authorize');
+  });
+});

@@ -1,0 +1,544 @@
+/**
+ * End-to-end harness for the Notes app: a real authorization server (`@pkce-auth/dev-server`),
+ * the real notes API, the app built by Vite with the servers' actual URLs baked in, served from
+ * a small static server, and a headless Chromium driven with playwright-core.
+ *
+ * Everything binds to 127.0.0.1 on free ports. A "stack" is one authorization server + API + app
+ * build + static server; a test file starts one (or more) in `beforeAll` and stops it in
+ * `afterAll` whatever happened.
+ */
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDevServer, type DevServer } from '@pkce-auth/dev-server';
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { createNotesApi, type NotesApi } from '../server/notesApi.mjs';
+
+/** The example's root (where vite.config.ts and index.html live). */
+export const APP_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+export const DEMO = { username: 'demo', password: 'demo', name: 'Demo User', sub: 'demo-user' } as const;
+export const CLIENT_ID = 'notes-spa';
+export const SESSION_KEY = `pkce-auth:${CLIENT_ID}:session`;
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Prints a measured figure so that it shows in the vitest output. */
+export function report(line: string): void {
+  console.log(`[e2e] ${line}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Static server for the built app, with SPA fallback to index.html.
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.json': 'application/json; charset=utf-8',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+export interface StaticServer {
+  origin: string;
+  port: number;
+  /** Requests served so far (method + path), for server-side counting. */
+  log: { method: string; path: string; at: number }[];
+  /** Points the server at a build output directory; until then it answers 503. */
+  setRoot(dir: string): void;
+  /**
+   * Answers matching requests with a 302 to another URL instead of the file: `fn` gets the
+   * request's URL and returns where to send the browser, or undefined to serve as usual. Lets a
+   * test tamper with what arrives at the redirect URI. `undefined` removes it.
+   */
+  setRedirect(fn: ((url: URL) => string | undefined) | undefined): void;
+  stop(): Promise<void>;
+}
+
+export async function startStaticServer(): Promise<StaticServer> {
+  let root: string | undefined;
+  let redirect: ((url: URL) => string | undefined) | undefined;
+  const log: StaticServer['log'] = [];
+  const sockets = new Set<Socket>();
+
+  const sendFile = async (res: ServerResponse, file: string, method: string): Promise<void> => {
+    const info = await stat(file);
+    const type = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    res.statusCode = 200;
+    res.setHeader('Content-Type', type);
+    res.setHeader('Content-Length', String(info.size));
+    // Hashed assets are immutable; the HTML shell is revalidated, as a real host would do.
+    res.setHeader('Cache-Control', file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+    if (method === 'HEAD') {
+      res.end();
+      return;
+    }
+    await new Promise<void>((ok, fail) => {
+      const stream = createReadStream(file);
+      stream.on('error', fail);
+      stream.on('end', ok);
+      stream.pipe(res);
+    });
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const path = decodeURIComponent(url.pathname);
+    log.push({ method, path, at: Date.now() });
+    const to = redirect?.(url);
+    if (to !== undefined) {
+      res.statusCode = 302;
+      res.setHeader('Location', to);
+      res.setHeader('Cache-Control', 'no-store');
+      res.end();
+      return;
+    }
+    if (!root) {
+      res.statusCode = 503;
+      res.end('the app is being built');
+      return;
+    }
+    if (method !== 'GET' && method !== 'HEAD') {
+      res.statusCode = 405;
+      res.setHeader('Allow', 'GET, HEAD');
+      res.end();
+      return;
+    }
+    const candidate = normalize(join(root, path));
+    const inside = candidate === root || candidate.startsWith(root + sep);
+    if (inside) {
+      try {
+        const info = await stat(candidate);
+        if (info.isFile()) return await sendFile(res, candidate, method);
+      } catch {
+        // not a file: fall through
+      }
+    }
+    // A missing asset is a 404; any other path is a client-side route: the SPA shell.
+    if (extname(path) !== '' && !path.endsWith('.html')) {
+      res.statusCode = 404;
+      res.end('not found');
+      return;
+    }
+    return sendFile(res, join(root, 'index.html'), method);
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) res.statusCode = 500;
+      res.end(String(err));
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => ok());
+  });
+  const { port } = server.address() as AddressInfo;
+  let stopped: Promise<void> | undefined;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    port,
+    log,
+    setRoot(dir) {
+      root = resolve(dir);
+    },
+    setRedirect(fn) {
+      redirect = fn;
+    },
+    stop() {
+      stopped ??= new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+        for (const s of sockets) s.destroy();
+      });
+      return stopped;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Building the app with the servers' URLs (Vite inlines VITE_* at build time).
+
+let buildQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Builds the example with Vite's JS API into a fresh temp directory, with `env` as the `VITE_*`
+ * variables. Vite reads them from `process.env` (which wins over .env files); `envDir` points at
+ * an empty directory so a developer's `.env.local` cannot leak into the test build. Builds in one
+ * process are serialised because `process.env` is shared. `nodeEnv` is `production` (what users
+ * ship) unless `E2E_NODE_ENV=development` asks for React's development build (StrictMode runs
+ * every effect twice there: a good check of "one code exchange per callback").
+ */
+export function buildApp(env: Record<string, string>, nodeEnv = process.env.E2E_NODE_ENV ?? 'production'): Promise<string> {
+  const run = async (): Promise<string> => {
+    const { build } = await import('vite');
+    const outDir = await mkdtemp(join(tmpdir(), 'notes-e2e-dist-'));
+    const envDir = await mkdtemp(join(tmpdir(), 'notes-e2e-env-'));
+    const saved = new Map<string, string | undefined>();
+    for (const key of Object.keys(process.env)) {
+      if (key.startsWith('VITE_')) saved.set(key, process.env[key]);
+      if (key.startsWith('VITE_')) delete process.env[key];
+    }
+    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build
+    // (StrictMode double effects, dev warnings). Build what users ship unless asked otherwise.
+    const all = { NODE_ENV: nodeEnv, ...env };
+    for (const [key, value] of Object.entries(all)) {
+      if (!saved.has(key)) saved.set(key, process.env[key]);
+      process.env[key] = value;
+    }
+    try {
+      await build({
+        root: APP_ROOT,
+        configFile: join(APP_ROOT, 'vite.config.ts'),
+        mode: 'production',
+        logLevel: 'warn',
+        envDir,
+        build: { outDir, emptyOutDir: true },
+      });
+    } finally {
+      for (const [key, value] of saved) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      await rm(envDir, { recursive: true, force: true });
+    }
+    return outDir;
+  };
+  const result = buildQueue.then(run, run);
+  buildQueue = result.catch(() => undefined);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A stack: authorization server + notes API + built app + static server.
+
+export interface ServerEvent {
+  type: string;
+  at: number;
+  grantType?: string;
+  error?: string;
+}
+
+export interface Stack {
+  auth: DevServer;
+  api: NotesApi;
+  app: StaticServer;
+  /** `http://127.0.0.1:<port>`: the app's origin. */
+  appUrl: string;
+  issuer: string;
+  tokenEndpoint: string;
+  /** oidc-provider events seen by the authorization server (server-side counting). */
+  events: ServerEvent[];
+  /** Server-side count of successful token responses of one grant type since `since` (epoch ms). */
+  grants(grantType: string, since?: number): number;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  accessTokenTtl?: number;
+  storage?: 'session' | 'local' | 'memory';
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const started: { stop(): Promise<void> }[] = [];
+  const outDirs: string[] = [];
+  try {
+    // The static server comes first: its origin must be registered with the authorization server.
+    const app = await startStaticServer();
+    started.push(app);
+    const auth = await startDevServer({
+      port: 0,
+      appOrigins: [app.origin],
+      ...(opts.accessTokenTtl !== undefined ? { accessTokenTtl: opts.accessTokenTtl } : {}),
+    });
+    started.push(auth);
+    const api = await createNotesApi({ issuer: auth.issuer, audience: auth.resource, port: 0, allowedOrigins: [app.origin] });
+    started.push(api);
+
+    const events: ServerEvent[] = [];
+    const provider = auth.provider as unknown as { on(event: string, fn: (...args: unknown[]) => void): void };
+    type Ctx = { oidc?: { params?: { grant_type?: unknown } } };
+    provider.on('grant.success', (ctx) => {
+      const grantType = (ctx as Ctx).oidc?.params?.grant_type;
+      events.push({ type: 'grant.success', at: Date.now(), ...(typeof grantType === 'string' ? { grantType } : {}) });
+    });
+    provider.on('grant.error', (ctx, err) => {
+      const grantType = (ctx as Ctx).oidc?.params?.grant_type;
+      const error = (err as { error?: unknown } | undefined)?.error;
+      events.push({
+        type: 'grant.error',
+        at: Date.now(),
+        ...(typeof grantType === 'string' ? { grantType } : {}),
+        ...(typeof error === 'string' ? { error } : {}),
+      });
+    });
+    for (const type of ['grant.revoked', 'refresh_token.destroyed', 'refresh_token.consumed', 'end_session.success', 'authorization.error', 'revocation.error']) {
+      provider.on(type, () => events.push({ type, at: Date.now() }));
+    }
+
+    const outDir = await buildApp({
+      VITE_AUTH_ISSUER: auth.issuer,
+      VITE_NOTES_API_URL: api.url,
+      VITE_AUTH_AUDIENCE: auth.resource,
+      VITE_AUTH_STORAGE: opts.storage ?? 'session',
+    });
+    outDirs.push(outDir);
+    app.setRoot(outDir);
+
+    const discovery = (await (await fetch(`${auth.issuer}/.well-known/openid-configuration`)).json()) as { token_endpoint: string };
+    return {
+      auth,
+      api,
+      app,
+      appUrl: app.origin,
+      issuer: auth.issuer,
+      tokenEndpoint: discovery.token_endpoint,
+      events,
+      grants: (grantType, since = 0) => events.filter((e) => e.type === 'grant.success' && e.grantType === grantType && e.at >= since).length,
+      stop: () => stopAll(started, outDirs),
+    };
+  } catch (err) {
+    await stopAll(started, outDirs);
+    throw err;
+  }
+}
+
+async function stopAll(started: { stop(): Promise<void> }[], outDirs: string[]): Promise<void> {
+  const results = await Promise.allSettled([
+    ...started.reverse().map((s) => s.stop()),
+    ...outDirs.map((d) => rm(d, { recursive: true, force: true })),
+  ]);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The browser.
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Prints where each page of the contexts is and what it shows (for a failed test's output). */
+export async function dumpPages(label: string, contexts: BrowserContext[]): Promise<void> {
+  for (const context of contexts) {
+    for (const page of context.pages()) {
+      try {
+        const text = await page.evaluate(() => document.body?.innerText ?? '', undefined);
+        console.log(`[e2e] ${label}: page at ${page.url()}\n${text.slice(0, 1500)}`);
+      } catch (err) {
+        console.log(`[e2e] ${label}: page at ${page.url()} (unreadable: ${String(err)})`);
+      }
+    }
+  }
+}
+
+/** Closes whatever was opened, ignoring what is already gone. */
+export async function closeQuietly(...things: (Browser | BrowserContext | Page | undefined)[]): Promise<void> {
+  for (const thing of things) {
+    try {
+      await thing?.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request recording (browser side).
+
+export interface Recorded {
+  url: string;
+  method: string;
+  postData: string | null;
+  resourceType: string;
+  isNavigation: boolean;
+  at: number;
+  /** Set when the request failed (connection refused, aborted…). */
+  failure?: string;
+  request: Request;
+  /** The page (tab) that sent it. */
+  page: Page;
+}
+
+export interface RequestLog {
+  all: Recorded[];
+  failed: Recorded[];
+  /** POSTs to the token endpoint, optionally of one grant type, optionally since `since`. */
+  token(grantType?: string, since?: number): Recorded[];
+  discovery(since?: number): Recorded[];
+  /** Requests to the authorization server's origin. */
+  toIssuer(since?: number): Recorded[];
+  /** Navigations (main-frame document requests) since `since`. */
+  navigations(since?: number): Recorded[];
+  /** What was recorded after `rec`, in event order (timestamps of a redirect chain can tie). */
+  after(rec: Recorded): Recorded[];
+  /** Starts recording another page (tab) into the same log. */
+  add(page: Page): void;
+}
+
+export function recordRequests(pages: Page | Page[], stack: Pick<Stack, 'issuer' | 'tokenEndpoint'>): RequestLog {
+  const all: Recorded[] = [];
+  const failed: Recorded[] = [];
+  const byRequest = new Map<Request, Recorded>();
+  const issuerOrigin = new URL(stack.issuer).origin;
+  const add = (page: Page): void => {
+    page.on('request', (request) => {
+      const rec: Recorded = {
+        url: request.url(),
+        method: request.method(),
+        postData: request.postData(),
+        resourceType: request.resourceType(),
+        isNavigation: request.isNavigationRequest() && request.frame() === page.mainFrame(),
+        at: Date.now(),
+        request,
+        page,
+      };
+      byRequest.set(request, rec);
+      all.push(rec);
+    });
+    page.on('requestfailed', (request) => {
+      const rec = byRequest.get(request);
+      if (!rec) return;
+      rec.failure = request.failure()?.errorText ?? 'failed';
+      failed.push(rec);
+    });
+  };
+  for (const page of Array.isArray(pages) ? pages : [pages]) add(page);
+  const grantOf = (r: Recorded): string | null => new URLSearchParams(r.postData ?? '').get('grant_type');
+  return {
+    all,
+    failed,
+    token: (grantType, since = 0) =>
+      all.filter((r) => r.method === 'POST' && r.url.split('?')[0] === stack.tokenEndpoint && r.at >= since && (!grantType || grantOf(r) === grantType)),
+    discovery: (since = 0) => all.filter((r) => r.url.includes('/.well-known/openid-configuration') && r.at >= since),
+    toIssuer: (since = 0) => all.filter((r) => new URL(r.url).origin === issuerOrigin && r.at >= since),
+    navigations: (since = 0) => all.filter((r) => r.isNavigation && r.at >= since),
+    after: (rec) => all.slice(all.indexOf(rec) + 1),
+    add,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Driving the authorization server's pages.
+
+export interface SignInOptions {
+  username?: string;
+  password?: string;
+  /** What to press on the consent page, if it is shown. Default `'allow'`. */
+  consent?: 'allow' | 'deny';
+  /** Called right before the button that sends the browser back to the app is pressed. */
+  beforeReturn?: () => void | Promise<void>;
+  timeoutMs?: number;
+}
+
+/**
+ * Signs in on the dev server's pages: waits for the login form, fills it (demo/demo by default),
+ * presses "Sign in", then presses "Allow" (or "Deny") on the consent page when it is shown.
+ * Resolves once the browser is back on the app's origin.
+ */
+export async function signIn(page: Page, stack: Pick<Stack, 'issuer' | 'appUrl'>, opts: SignInOptions = {}): Promise<void> {
+  const timeout = opts.timeoutMs ?? 15_000;
+  const issuerOrigin = new URL(stack.issuer).origin;
+  await page.waitForURL((url) => url.origin === issuerOrigin && url.pathname.startsWith('/interaction/'), { timeout });
+  await page.locator('input[name="username"]').fill(opts.username ?? DEMO.username, { timeout });
+  await page.locator('input[name="password"]').fill(opts.password ?? DEMO.password, { timeout });
+  // Consent is asked once per browser session: after "Sign in" comes the consent page or the app.
+  const consentShown = async (): Promise<boolean> => {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      const url = new URL(page.url());
+      if (url.origin === stack.appUrl) return false;
+      if (await page.locator('#allow').isVisible().catch(() => false)) return true;
+      await sleep(50);
+    }
+    throw new Error(`signIn: neither the consent page nor the app after "Sign in" (at ${page.url()})`);
+  };
+  await page.locator('#sign-in').click({ timeout });
+  if (await consentShown()) {
+    await opts.beforeReturn?.();
+    await page.locator(opts.consent === 'deny' ? '#deny' : '#allow').click({ timeout });
+  }
+  await page.waitForURL((url) => url.origin === stack.appUrl, { timeout });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the app's state from the page.
+
+export interface StoredSessionView {
+  tokens: { accessToken: string; refreshToken?: string; expiresAt?: number; idToken?: string };
+  receivedAt: number;
+}
+
+export async function storageDump(page: Page): Promise<{ session: Record<string, string>; local: Record<string, string> }> {
+  return page.evaluate(() => {
+    const dump = (s: Storage): Record<string, string> => {
+      const out: Record<string, string> = {};
+      for (let i = 0; i < s.length; i++) {
+        const key = s.key(i);
+        if (key !== null) out[key] = s.getItem(key) ?? '';
+      }
+      return out;
+    };
+    return { session: dump(sessionStorage), local: dump(localStorage) };
+  });
+}
+
+/** The SDK's stored session (from sessionStorage or localStorage), or null. */
+export async function storedSession(page: Page): Promise<StoredSessionView | null> {
+  const { session, local } = await storageDump(page);
+  const raw = session[SESSION_KEY] ?? local[SESSION_KEY];
+  return raw ? (JSON.parse(raw) as StoredSessionView) : null;
+}
+
+export const byTestId = (page: Page, id: string) => page.getByTestId(id);
+
+/** Waits until `fn` returns a truthy value (polling), or throws after `timeoutMs`. */
+export async function waitUntil<T>(fn: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+/** Uses a refresh token directly at the token endpoint, as an attacker holding it would. */
+export async function refreshDirect(stack: Pick<Stack, 'tokenEndpoint'>, refreshToken: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(stack.tokenEndpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
