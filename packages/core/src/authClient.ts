@@ -2,7 +2,6 @@ import * as oauth from 'oauth4webapi';
 import { AuthError } from './errors.js';
 import { createPkcePair } from './pkce.js';
 import {
-  callbackError,
   defined,
   discover,
   httpOptions,
@@ -13,6 +12,7 @@ import {
   revoke,
   type ServerMetadata,
   type TokenSet,
+  validateCallback,
 } from './protocol.js';
 import { parsePending, parseSession, type PendingLogin, type StoredSession } from './session.js';
 import { readJson, resolveStorage, safeRemove, writeJson } from './storage.js';
@@ -425,16 +425,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     if (now() - pending.createdAt >= PENDING_TTL_MS) throw stateMismatch('this sign-in took longer than 10 minutes and expired');
     const { meta, nonce } = pending;
     const as = meta as oauth.AuthorizationServer;
-    let validated: URLSearchParams;
-    try {
-      validated = oauth.validateAuthResponse(as, client, params, pending.state);
-    } catch (cause) {
-      throw callbackError(cause);
-    }
-    // oauth4webapi lets an empty `error=` through: a response with any `error` is no success.
-    if (validated.has('error') || validated.getAll('code').length !== 1) {
-      throw new AuthError('authorization_error', 'the callback URL must carry exactly one `code` and no `error`; start the login again');
-    }
+    const validated = validateCallback(as, client, params, pending.state);
+    // Checked again at use: storage is outside input, and a spent code cannot be taken back.
+    const returnTo = normalizeReturnTo(pending.returnTo, origin());
     const response = await request(
       () =>
         oauth.authorizationCodeGrantRequest(as, client, oauth.None(), validated, pending.redirectUri, pending.verifier, httpOptions(meta.token_endpoint as string, ctx)),
@@ -449,7 +442,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     saveSession(session);
     showSession(session);
     schedule();
-    return { returnTo: pending.returnTo };
+    return { returnTo };
   }
 
   // ---- the public client ------------------------------------------------------------------------

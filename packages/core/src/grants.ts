@@ -1,7 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { AuthError } from './errors.js';
 import {
-  callbackError,
   discover,
   httpOptions,
   processTokenResponse,
@@ -10,6 +9,7 @@ import {
   type RequestContext,
   type ServerMetadata,
   type TokenSet,
+  validateCallback,
 } from './protocol.js';
 import { parseSecureUrl } from './url.js';
 
@@ -102,12 +102,7 @@ export async function exchangeCode(
   const meta = await serverFor(opts, 'token_endpoint');
   const as = meta as oauth.AuthorizationServer;
   const client = { client_id: opts.clientId };
-  let validated: URLSearchParams;
-  try {
-    validated = oauth.validateAuthResponse(as, client, new URL(opts.callbackUrl), opts.expectedState);
-  } catch (cause) {
-    throw callbackError(cause);
-  }
+  const validated = validateCallback(as, client, new URL(opts.callbackUrl).searchParams, opts.expectedState);
   const response = await request(
     () => oauth.authorizationCodeGrantRequest(as, client, clientAuth(opts), validated, opts.redirectUri, opts.codeVerifier, httpOptions(meta.token_endpoint as string, opts)),
     'the token endpoint',

@@ -69,10 +69,10 @@ export function parsePending(value: unknown): PendingLogin | undefined {
     const { state, verifier, nonce, returnTo, createdAt, redirectUri, meta } = value as Record<string, unknown>;
     check(
       isString(state) &&
-        /^[A-Za-z0-9._~-]{43,128}$/.test(verifier as string) &&
         typeof verifier === 'string' &&
+        /^[A-Za-z0-9._~-]{43,128}$/.test(verifier) &&
         optional(nonce) &&
-        (returnTo as string).startsWith('/') &&
+        typeof returnTo === 'string' &&
         Number.isFinite(createdAt) &&
         typeof redirectUri === 'string',
     );

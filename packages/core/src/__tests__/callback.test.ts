@@ -134,6 +134,24 @@ describe('handleCallback()', () => {
     expect(fake.calls.token).toHaveLength(0);
   });
 
+  it('an empty error= with a valid state, iss and code spends nothing (oauth4webapi lets it through)', async () => {
+    const { fake, client, state } = await prepared();
+    const error = await failure(client.handleCallback(`${REDIRECT_URI}?code=c&error=&state=${state}&iss=${iss}`));
+    expect(error.code).toBe('authorization_error');
+    expect(fake.calls.token).toHaveLength(0);
+  });
+
+  it('re-checks a stored returnTo before spending the code: a tampered //host is invalid_return_to', async () => {
+    const { fake, client, state, url } = await prepared();
+    const key = `pkce-auth:${CLIENT_ID}:pending`;
+    const all = JSON.parse(sessionStorage.getItem(key) ?? '{}') as Record<string, { returnTo: string }>;
+    (all[state] as { returnTo: string }).returnTo = '//evil.example/';
+    sessionStorage.setItem(key, JSON.stringify(all));
+    const error = await failure(client.handleCallback(url));
+    expect(error.code).toBe('invalid_return_to');
+    expect(fake.calls.token).toHaveLength(0);
+  });
+
   it('refuses an expired pending login (older than 10 minutes)', async () => {
     const { client, state } = await prepared();
     const key = `pkce-auth:${CLIENT_ID}:pending`;

@@ -82,6 +82,9 @@ describe('server-side grants (Node)', () => {
       code: 'authorization_error',
       error: 'access_denied',
     });
+    // The same callback rules as the browser client: an empty error= or two codes spend nothing.
+    await expect(exchangeCode({ ...base, callbackUrl: `https://app.example/cb?code=a&error=&state=s1&iss=${encodeURIComponent(ISSUER)}` })).rejects.toMatchObject({ code: 'authorization_error' });
+    await expect(exchangeCode({ ...base, callbackUrl: `https://app.example/cb?code=a&code=b&state=s1&iss=${encodeURIComponent(ISSUER)}` })).rejects.toMatchObject({ code: 'authorization_error' });
     expect(calls).toHaveLength(0);
   });
 

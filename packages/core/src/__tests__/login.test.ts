@@ -68,7 +68,7 @@ describe('login()', () => {
     expect(navigations[0]?.startsWith(`${ISSUER}/oauth2/authorize?`)).toBe(true);
   });
 
-  it('fails with issuer_mismatch when the discovery issuer differs, and with discovery_failed without S256', async () => {
+  it('fails with issuer_mismatch when the discovery issuer differs', async () => {
     fakeServer({ discovery: { issuer: 'https://other.example.com' } });
     const { client } = makeClient();
     await expect(client.login({ returnTo: '/' })).rejects.toMatchObject({ code: 'issuer_mismatch' });
