@@ -383,7 +383,8 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     if (current?.tokens.refreshToken && isDue(current) && canAttempt()) runRefresh(false).catch(noop);
   };
   if (win) {
-    if (shared) {
+    // The storage event is the fallback: with a channel every change would be synced twice.
+    if (shared && !channel) {
       listen<StorageEvent>(win, 'storage', ({ key }) => {
         if (key === sessionKey || key === null) syncFromStorage();
       });

@@ -113,6 +113,16 @@ describe("tabs sharing a session ('local')", () => {
     await vi.waitFor(() => expect(b.client.getState()).toMatchObject({ status: 'authenticated', user: { sub: 'user-1' } }));
   });
 
+  it('without BroadcastChannel, the storage event keeps the tabs in step', async () => {
+    vi.stubGlobal('BroadcastChannel', undefined);
+    const { a, b } = await twoTabs();
+    await a.logout({ localOnly: true });
+    // Same window here, so deliver what the browser would send the other tab.
+    expect(b.getState().status).toBe('authenticated');
+    window.dispatchEvent(new StorageEvent('storage', { key: KEY, newValue: null }));
+    expect(b.getState().status).toBe('unauthenticated');
+  });
+
   it("with 'session' storage no channel is opened and tabs stay independent", async () => {
     const channels = countChannels();
     const fake = fakeServer();
