@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { isAuthError, type AuthClient, type AuthError } from '@pkce-auth/core';
+import { isAuthError, type AuthError } from '@pkce-auth/core';
 import { useAuthClient } from './AuthProvider.js';
 import { renderAuthErrorFallback, type AuthErrorFallback } from './AuthErrorFallback.js';
 
@@ -16,21 +16,6 @@ export interface CallbackProps {
   fallback?: ReactNode;
   /** Rendered when the callback fails. Default: the error's message and code with "Try again". */
   errorFallback?: AuthErrorFallback;
-}
-
-type Exchange = Promise<{ returnTo: string }>;
-
-// Effects run twice under StrictMode and the route may remount: every mount for one callback
-// URL shares one `handleCallback` promise, so a single-use code is never spent twice. The core
-// dedupes by `state` as well; this keeps the guarantee for any AuthClient implementation.
-const exchanges = new WeakMap<AuthClient, Map<string, Exchange>>();
-
-function handleCallbackOnce(client: AuthClient, url: string): Exchange {
-  let byUrl = exchanges.get(client);
-  if (!byUrl) exchanges.set(client, (byUrl = new Map()));
-  let exchange = byUrl.get(url);
-  if (!exchange) byUrl.set(url, (exchange = client.handleCallback(url)));
-  return exchange;
 }
 
 function replaceLocation(returnTo: string): void {
@@ -58,7 +43,9 @@ export function Callback({ onSuccess, fallback = null, errorFallback }: Callback
 
   useEffect(() => {
     let active = true;
-    handleCallbackOnce(client, window.location.href).then(
+    // StrictMode's second effect and a remount call again: the client shares one exchange per
+    // `state` for the life of the page (AuthClient.handleCallback), so no code is spent twice.
+    client.handleCallback(window.location.href).then(
       ({ returnTo }) => {
         if (active) (onSuccessRef.current ?? replaceLocation)(returnTo);
       },
