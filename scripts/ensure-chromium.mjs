@@ -4,8 +4,8 @@
 // install) do not work on these machines, so the system package is the one used.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { CHROMIUM_PATH as wanted } from './chromium.mjs';
 
-const wanted = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 if (existsSync(wanted)) process.exit(0);
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { median, serveStatic, table, withTimeout } from './lib.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const APPS = [
@@ -17,16 +18,6 @@ const APPS = [
 ];
 const STEP_TIMEOUT_MS = 15_000;
 const SETTLE_MS = 300;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 // Runs in every document before its scripts: records what #root shows after each commit
 // (the first entry is the first render) and when #signed-in first appears (browser clock, epoch ms).
@@ -208,7 +199,7 @@ export async function callbackBench({ runs = 3, log = () => {} } = {}) {
     const discovery = await (await fetch(`${auth.issuer}/.well-known/openid-configuration`)).json();
     const classify = classifier(auth.issuer, discovery);
 
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
     cleanup.push(() => browser.close());
     // One discarded warm-up run per app (JIT of the server and the browser), then the apps
     // alternate run by run so drift on a busy machine hits both alike.

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { startDevServer, type DevServer } from '@pkce-auth/dev-server';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { createNotesApi, type NotesApi } from '../server/notesApi.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/chromium.mjs';
 
 /** The example's root (where vite.config.ts and index.html live). */
 export const APP_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -330,22 +331,9 @@ async function stopAll(started: { stop(): Promise<void> }[], outDirs: string[]):
 // ---------------------------------------------------------------------------------------------
 // The browser.
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
 
 /** Prints where each page of the contexts is and what it shows (for a failed test's output). */
