@@ -331,7 +331,6 @@ async function stopAll(started: { stop(): Promise<void> }[], outDirs: string[]):
 // ---------------------------------------------------------------------------------------------
 // The browser.
 
-
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }
