@@ -14,6 +14,7 @@ export const apps = [
   ['react-oidc-context + oidc-client-ts', 'react-oidc-context.jsx'],
   ['@auth0/auth0-react', 'auth0-react.jsx'],
   ['@pkce-auth/core alone (no React)', 'core-only.js'],
+  ['oauth4webapi: the functions the core uses', 'oauth4webapi-used.js'],
   ['@pkce-auth/react binding alone (core external)', 'react-binding-only.jsx', ['@pkce-auth/core', 'oauth4webapi']],
 ];
 
