@@ -30,6 +30,101 @@ export interface SignInTokens {
   id_token?: string;
 }
 
+/** Cookies of one browser-like session across the interaction's redirects. */
+export class CookieJar {
+  readonly cookies = new Map<string, string>();
+  store(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const pair = line.split(';')[0] ?? '';
+      const eq = pair.indexOf('=');
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      if (value && !/expires=Thu, 01 Jan 1970/i.test(line)) this.cookies.set(name, value);
+      else this.cookies.delete(name);
+    }
+  }
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+}
+
+/** Options of {@link authorize}: {@link SignInOptions} plus what tests of the server itself vary. */
+export interface AuthorizeOptions extends Omit<SignInOptions, 'clientSecret'> {
+  /** The consent decision. Default `'allow'`. */
+  decision?: 'allow' | 'deny';
+  /** `false` sends no PKCE challenge, to check that the server refuses it. Default `true`. */
+  pkce?: boolean;
+  /** Reuse a session's cookies (e.g. to see consent remembered). */
+  jar?: CookieJar;
+  /** Extra authorization-request parameters. */
+  extra?: Record<string, string>;
+}
+
+/** Where {@link authorize} ended: the redirect back, and what it took to get there. */
+export interface AuthorizeResult {
+  callbackUrl: URL;
+  verifier: string;
+  state: string;
+  jar: CookieJar;
+  /** The HTML of every interaction page shown (login, consent). */
+  pages: string[];
+}
+
+/**
+ * Runs the authorization request with PKCE through the login and consent pages over plain HTTP
+ * and returns the redirect back to `redirectUri` (with `code`, or `error` after a denial).
+ */
+export async function authorize(opts: AuthorizeOptions): Promise<AuthorizeResult> {
+  const issuer = opts.issuer.replace(/\/+$/, '');
+  const jar = opts.jar ?? new CookieJar();
+  const redirectUri = opts.redirectUri ?? 'http://localhost:5173/callback';
+  const verifier = randomBytes(32).toString('base64url');
+  const state = randomBytes(16).toString('base64url');
+  const params = new URLSearchParams({
+    client_id: opts.clientId ?? 'notes-spa',
+    response_type: 'code',
+    redirect_uri: redirectUri,
+    scope: opts.scope ?? 'openid profile email offline_access notes:read notes:write',
+    state,
+    nonce: randomBytes(16).toString('base64url'),
+    ...(opts.pkce === false ? {} : { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' }),
+    ...(opts.resource ? { resource: opts.resource } : {}),
+    ...opts.extra,
+  });
+  const pages: string[] = [];
+  let url = new URL(`${issuer}/auth?${params}`);
+  let body: URLSearchParams | undefined;
+  for (let hop = 0; hop < 20; hop++) {
+    const res = await fetch(url, {
+      method: body ? 'POST' : 'GET',
+      redirect: 'manual',
+      headers: { cookie: jar.header(), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      ...(body ? { body } : {}),
+    });
+    jar.store(res);
+    body = undefined;
+    if (res.status >= 300 && res.status < 400) {
+      const location = new URL(res.headers.get('location') ?? '', url);
+      if (location.href.startsWith(redirectUri)) return { callbackUrl: location, verifier, state, jar, pages };
+      url = location;
+      continue;
+    }
+    const html = await res.text();
+    pages.push(html);
+    if (res.status !== 200) throw new Error(`signIn: HTTP ${res.status} at ${url.pathname}`);
+    const uid = /action="\/interaction\/([^/"]+)\//.exec(html)?.[1];
+    if (!uid) throw new Error(`signIn: unexpected page at ${url.pathname}`);
+    if (html.includes('name="username"')) {
+      url = new URL(`/interaction/${uid}/login`, url);
+      body = new URLSearchParams({ username: opts.username ?? 'demo', password: opts.password ?? 'demo' });
+    } else {
+      url = new URL(`/interaction/${uid}/${opts.decision === 'deny' ? 'abort' : 'confirm'}`, url);
+      body = new URLSearchParams();
+    }
+  }
+  throw new Error('signIn: too many redirects');
+}
+
 /**
  * Signs a person in over plain HTTP — authorization request with PKCE, login form, consent,
  * code exchange — and returns the tokens: for API tests that need a real user's access token
@@ -39,61 +134,7 @@ export async function signIn(opts: SignInOptions): Promise<SignInTokens> {
   const issuer = opts.issuer.replace(/\/+$/, '');
   const clientId = opts.clientId ?? 'notes-spa';
   const redirectUri = opts.redirectUri ?? 'http://localhost:5173/callback';
-  const verifier = randomBytes(32).toString('base64url');
-  const state = randomBytes(16).toString('base64url');
-  const params = new URLSearchParams({
-    client_id: clientId,
-    response_type: 'code',
-    redirect_uri: redirectUri,
-    scope: opts.scope ?? 'openid profile email offline_access notes:read notes:write',
-    state,
-    nonce: randomBytes(16).toString('base64url'),
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  });
-  if (opts.resource) params.set('resource', opts.resource);
-
-  const jar = new Map<string, string>();
-  let url = new URL(`${issuer}/auth?${params}`);
-  let body: URLSearchParams | undefined;
-  let callback: URL | undefined;
-  for (let hop = 0; hop < 20 && !callback; hop++) {
-    const res = await fetch(url, {
-      method: body ? 'POST' : 'GET',
-      redirect: 'manual',
-      headers: {
-        cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      },
-      ...(body ? { body } : {}),
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const pair = line.split(';')[0] ?? '';
-      const eq = pair.indexOf('=');
-      const value = pair.slice(eq + 1).trim();
-      if (value && !/expires=Thu, 01 Jan 1970/i.test(line)) jar.set(pair.slice(0, eq).trim(), value);
-      else jar.delete(pair.slice(0, eq).trim());
-    }
-    body = undefined;
-    if (res.status >= 300 && res.status < 400) {
-      const location = new URL(res.headers.get('location') ?? '', url);
-      if (location.href.startsWith(redirectUri)) callback = location;
-      else url = location;
-      continue;
-    }
-    const html = await res.text();
-    if (res.status !== 200) throw new Error(`signIn: HTTP ${res.status} at ${url.pathname}`);
-    const uid = /action="\/interaction\/([^/"]+)\//.exec(html)?.[1];
-    if (!uid) throw new Error(`signIn: unexpected page at ${url.pathname}`);
-    if (html.includes('name="username"')) {
-      url = new URL(`/interaction/${uid}/login`, url);
-      body = new URLSearchParams({ username: opts.username ?? 'demo', password: opts.password ?? 'demo' });
-    } else {
-      url = new URL(`/interaction/${uid}/confirm`, url);
-      body = new URLSearchParams();
-    }
-  }
-  if (!callback) throw new Error('signIn: too many redirects');
+  const { callbackUrl: callback, verifier, state } = await authorize({ ...opts, clientId, redirectUri });
   const error = callback.searchParams.get('error');
   if (error) throw new Error(`signIn: ${error}: ${callback.searchParams.get('error_description') ?? ''}`);
   const code = callback.searchParams.get('code');

@@ -2,7 +2,8 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENTS, DEFAULT_RESOURCE, startDevServer } from '../index.js';
 import type { DevServer } from '../index.js';
-import { authorize, CookieJar, tokenRequest, verifyJwt } from './flow.js';
+import { authorize, CookieJar } from '../signIn.js';
+import { tokenRequest, verifyJwt } from './flow.js';
 
 const REDIRECT_URI = 'http://localhost:5173/callback';
 const machine = { clientId: CLIENTS.machine.clientId, clientSecret: CLIENTS.machine.clientSecret };
