@@ -356,6 +356,10 @@ ${form}
   };
 
   const provider = new ProviderClass(issuer, configuration);
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.response.is('html')) forbidFraming((name, value) => ctx.set(name, value));
+  });
   const callback = provider.callback();
   handler = (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -626,10 +630,21 @@ function esc(value: unknown): string {
     .replaceAll("'", '&#39;');
 }
 
+/**
+ * Forbids framing a page (clickjacking): set on every HTML response, both oidc-provider's
+ * (a middleware) and the interaction pages' ({@link sendHtml}).
+ */
+const NO_FRAMING = { 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "frame-ancestors 'none'" } as const;
+
+function forbidFraming(setHeader: (name: string, value: string) => void): void {
+  for (const [name, value] of Object.entries(NO_FRAMING)) setHeader(name, value);
+}
+
 function sendHtml(res: ServerResponse, status: number, html: string): void {
   res.statusCode = status;
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.setHeader('Cache-Control', 'no-store');
+  forbidFraming((name, value) => res.setHeader(name, value));
   res.end(html);
 }
 
