@@ -70,7 +70,7 @@ async function main(): Promise<void> {
       `pkce-auth dev server (development only) listening`,
       `  issuer:     ${server.issuer}`,
       `  discovery:  ${server.issuer}/.well-known/openid-configuration`,
-      `  resource:   ${server.resource} (JWT access tokens, scopes notes:read notes:write)`,
+      `  resource:   ${server.resource} (JWT access tokens, scopes notes:read notes:write; notes:export for ${CLIENTS.machine.clientId} only)`,
       `  accounts:   ${accounts}   (username / password)`,
       `  clients:    ${CLIENTS.spa.clientId} (public, PKCE), ${CLIENTS.machine.clientId} / ${CLIENTS.machine.clientSecret}, ${CLIENTS.web.clientId} / ${CLIENTS.web.clientSecret}`,
       `Press Ctrl-C to stop.`,

@@ -56,8 +56,10 @@ export interface DevServerOptions {
   refreshTokenTtl?: number;
   /** Resource indicator (RFC 8707) of the API that receives JWT access tokens; it is also their `aud`. Default {@link DEFAULT_RESOURCE}. */
   resource?: string;
-  /** Scopes of that API. Default `'notes:read notes:write'`. */
+  /** Scopes of that API that people grant to apps (`notes-spa`, `notes-web`). Default `'notes:read notes:write'`. */
   resourceScopes?: string;
+  /** Scopes of that API for the machine client `notes-machine` only (Client Credentials), never for the person-facing clients. Default `'notes:export'`. */
+  machineScopes?: string;
   /** Hide oidc-provider's development-mode console notices. Default `true`. */
   quiet?: boolean;
 }
@@ -119,16 +121,30 @@ export const CLIENTS = {
 } as const;
 
 const DEFAULT_APP_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
+const OIDC_SCOPES = 'openid profile email offline_access';
+const DEFAULT_RESOURCE_SCOPES = 'notes:read notes:write';
+const DEFAULT_MACHINE_SCOPES = 'notes:export';
+
+/** Options of {@link defaultClients}; {@link DevServerOptions} has the same names and defaults. */
+export interface DefaultClientsOptions {
+  appOrigins?: readonly string[];
+  webRedirectUris?: readonly string[];
+  resourceScopes?: string;
+  machineScopes?: string;
+}
 
 /**
  * The Notes example's clients: `notes-spa` (public, PKCE, refresh tokens), `notes-machine`
- * (confidential, client credentials) and `notes-web` (confidential, authorization code).
+ * (confidential, client credentials) and `notes-web` (confidential, authorization code). Each
+ * lists the scopes it may ask for: the machine scopes (`notes:export`) belong to `notes-machine`
+ * alone, and the others get `invalid_scope` for them.
  */
-export function defaultClients(
-  opts: { appOrigins?: readonly string[]; webRedirectUris?: readonly string[] } = {},
-): ClientMetadata[] {
+export function defaultClients(opts: DefaultClientsOptions = {}): ClientMetadata[] {
   const origins = unique([...DEFAULT_APP_ORIGINS, ...(opts.appOrigins ?? [])].map(toOrigin));
   const webRedirectUris = [...(opts.webRedirectUris ?? ['http://127.0.0.1:5174/callback'])];
+  const resourceScopes = opts.resourceScopes ?? DEFAULT_RESOURCE_SCOPES;
+  const personScope = joinScopes(OIDC_SCOPES, resourceScopes);
+  const machineScope = joinScopes(resourceScopes, opts.machineScopes ?? DEFAULT_MACHINE_SCOPES);
   return [
     {
       client_id: CLIENTS.spa.clientId,
@@ -139,6 +155,7 @@ export function defaultClients(
       response_types: ['code'],
       redirect_uris: origins.map((o) => `${o}/callback`),
       post_logout_redirect_uris: origins.map((o) => `${o}/`),
+      scope: personScope,
     },
     {
       client_id: CLIENTS.machine.clientId,
@@ -148,7 +165,7 @@ export function defaultClients(
       grant_types: ['client_credentials'],
       response_types: [],
       redirect_uris: [],
-      scope: 'notes:read notes:write',
+      scope: machineScope,
     },
     {
       client_id: CLIENTS.web.clientId,
@@ -159,6 +176,7 @@ export function defaultClients(
       response_types: ['code'],
       redirect_uris: webRedirectUris,
       post_logout_redirect_uris: unique(webRedirectUris.map((u) => `${new URL(u).origin}/`)),
+      scope: personScope,
     },
   ];
 }
@@ -178,7 +196,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const quiet = options.quiet ?? true;
   const accounts = [...(options.accounts ?? DEFAULT_ACCOUNTS)];
   const resource = options.resource ?? DEFAULT_RESOURCE;
-  const resourceScopes = options.resourceScopes ?? 'notes:read notes:write';
+  const resourceScopes = options.resourceScopes ?? DEFAULT_RESOURCE_SCOPES;
+  const machineScopes = options.machineScopes ?? DEFAULT_MACHINE_SCOPES;
+  const apiScopes = joinScopes(resourceScopes, machineScopes).split(' ');
   const accessTokenTtl = options.accessTokenTtl ?? 300;
   const refreshTokenTtl = options.refreshTokenTtl ?? 14 * 24 * 60 * 60;
   const appOrigins = (options.appOrigins ?? []).map(toOrigin);
@@ -186,6 +206,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     options.clients ??
     defaultClients({
       appOrigins,
+      resourceScopes,
+      machineScopes,
       ...(options.webRedirectUris ? { webRedirectUris: options.webRedirectUris } : {}),
     });
 
@@ -223,7 +245,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const grantIndex = new Map<string, Set<string>>();
 
   const resourceServer: ResourceServer = {
-    scope: resourceScopes,
+    scope: apiScopes.join(' '),
     audience: resource,
     accessTokenFormat: 'jwt',
     accessTokenTTL: accessTokenTtl,
@@ -233,7 +255,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const requestedResourceScope = (ctx: KoaContextWithOIDC): boolean => {
     const scope = (ctx.oidc.params as { scope?: unknown } | undefined)?.scope;
     if (typeof scope !== 'string') return false;
-    const wanted = new Set(resourceScopes.split(' '));
+    const wanted = new Set(apiScopes);
     return scope.split(' ').some((s) => wanted.has(s));
   };
 
@@ -242,7 +264,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     clients,
     jwks: { keys: [signingKey()] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
-    scopes: ['openid', 'profile', 'email', 'offline_access', ...resourceScopes.split(' ')],
+    scopes: [...OIDC_SCOPES.split(' '), ...apiScopes],
     claims: {
       openid: ['sub'],
       profile: ['name', 'preferred_username', 'given_name', 'family_name', 'picture', 'locale', 'updated_at'],
@@ -668,6 +690,11 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 function toOrigin(value: string): string {
   return new URL(value).origin;
+}
+
+/** Space-separated scope lists joined into one, without empty or repeated entries. */
+function joinScopes(...lists: string[]): string {
+  return unique(lists.flatMap((list) => list.split(' ')).filter(Boolean)).join(' ');
 }
 
 function unique<T>(values: T[]): T[] {

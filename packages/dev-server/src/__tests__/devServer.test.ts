@@ -30,7 +30,7 @@ describe('discovery', () => {
     expect(meta['revocation_endpoint']).toBe(`${server.issuer}/token/revocation`);
     expect(meta['end_session_endpoint']).toBe(`${server.issuer}/session/end`);
     expect(meta['response_types_supported']).toEqual(['code']);
-    expect(meta['scopes_supported']).toEqual(expect.arrayContaining(['openid', 'offline_access', 'notes:read', 'notes:write']));
+    expect(meta['scopes_supported']).toEqual(expect.arrayContaining(['openid', 'offline_access', 'notes:read', 'notes:write', 'notes:export']));
   });
 });
 
@@ -58,6 +58,16 @@ describe('client credentials', () => {
     const { payload } = await verifyJwt(server.issuer, json['access_token'] as string);
     expect(payload['aud']).toBe(DEFAULT_RESOURCE);
     expect(payload['scope']).toBe('notes:read notes:write');
+  });
+
+  it('grants notes:export, the export scope, to the machine client', async () => {
+    for (const params of [{ resource: DEFAULT_RESOURCE }, {}]) {
+      const { status, json } = await tokenRequest(server.issuer, { grant_type: 'client_credentials', scope: 'notes:export', ...params }, machine);
+      expect(status).toBe(200);
+      expect(json['scope']).toBe('notes:export');
+      const { payload } = await verifyJwt(server.issuer, json['access_token'] as string);
+      expect(payload).toMatchObject({ aud: DEFAULT_RESOURCE, client_id: 'notes-machine', scope: 'notes:export' });
+    }
   });
 
   it('rejects a wrong secret and an unknown resource', async () => {
@@ -194,6 +204,19 @@ describe('authorization code + PKCE (notes-spa)', () => {
     });
     expect(login.status).toBe(401);
     expect(await login.text()).toContain('Invalid username or password');
+  });
+
+  it('refuses notes:export, the machine-only scope, to the person-facing clients', async () => {
+    const spa = await authorize({ issuer: server.issuer, scope: 'openid notes:read notes:export' });
+    expect(spa.callbackUrl.searchParams.get('error')).toBe('invalid_scope');
+    expect(spa.pages).toHaveLength(0);
+    const web = await authorize({
+      issuer: server.issuer,
+      clientId: CLIENTS.web.clientId,
+      redirectUri: 'http://127.0.0.1:5174/callback',
+      scope: 'openid notes:export',
+    });
+    expect(web.callbackUrl.searchParams.get('error')).toBe('invalid_scope');
   });
 
   it('rejects an authorization request without PKCE', async () => {
