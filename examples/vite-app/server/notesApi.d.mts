@@ -42,7 +42,8 @@ export interface NotesApi {
 
 /**
  * Starts the Notes API: `GET /notes` (notes:read), `POST /notes` `{ text }` (notes:write),
- * `DELETE /notes/:id` (notes:write), per person (`sub`), in memory; `GET /notes/export`
+ * `DELETE /notes/:id` (notes:write), per person (the token's `sub`; a token without one gets 401
+ * `invalid_token`, a Client Credentials token 403 `person_required`), in memory; `GET /notes/export`
  * (notes:read) for machine tokens (Client Credentials) returns everyone's notes.
  */
 export function createNotesApi(options: NotesApiOptions): Promise<NotesApi>;

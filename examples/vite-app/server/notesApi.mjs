@@ -139,7 +139,8 @@ export async function createNotesApi(options) {
         requiredClaims: ['exp'],
       });
       const clientId = typeof payload.client_id === 'string' ? payload.client_id : typeof payload.azp === 'string' ? payload.azp : undefined;
-      return { sub: payload.sub, clientId, scopes: scopesOf(payload), payload };
+      const sub = typeof payload.sub === 'string' && payload.sub ? payload.sub : undefined;
+      return { sub, clientId, scopes: scopesOf(payload), payload };
     } catch (err) {
       if (err instanceof joseErrors.JWTExpired) throw invalidToken('the access token expired');
       if (err instanceof joseErrors.JWKSTimeout || (err instanceof Error && !(err instanceof joseErrors.JOSEError))) {
@@ -190,8 +191,9 @@ export async function createNotesApi(options) {
    * @returns {string}
    */
   const personOf = (who) => {
-    // A Client Credentials token speaks for a machine, not a person (sub absent or the client id).
-    if (!who.sub || who.sub === who.clientId) {
+    if (!who.sub) throw invalidToken('the access token has no sub claim naming a person; personal notes need one');
+    // A Client Credentials token speaks for a machine: oidc-provider (RFC 9068 §2.2) sets its sub to the client id.
+    if (who.sub === who.clientId) {
       throw new HttpError(403, 'person_required', 'this token was issued to a machine client; personal notes need a person\'s token');
     }
     return who.sub;

@@ -3,6 +3,7 @@ import type { DevServer } from '@pkce-auth/dev-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotesApi } from '../notesApi.mjs';
 import type { NotesApi } from '../notesApi.mjs';
+import { startTestIssuer } from './testIssuer.js';
 
 const AUDIENCE = 'http://localhost:4001';
 const APP_ORIGIN = 'http://localhost:5173';
@@ -149,6 +150,26 @@ describe('notes API', () => {
     expect(body.total).toBe(body.users.reduce((n, u) => n + u.count, 0));
     expect((await call('/notes/export', demoToken)).status).toBe(403);
     expect((await call('/notes', token)).status).toBe(403);
+  });
+
+  it('answers 401 invalid_token at the person endpoints for a token without a string sub', async () => {
+    const issuer = await startTestIssuer(AUDIENCE);
+    const other = await createNotesApi({ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl, audience: AUDIENCE, port: 0 });
+    try {
+      const scope = 'notes:read notes:write';
+      for (const claims of [{ client_id: 'notes-spa', scope }, { sub: 42, client_id: 'notes-spa', scope }, { sub: '', scope }]) {
+        const token = await issuer.sign(claims as Record<string, unknown>);
+        for (const init of [{}, { method: 'DELETE' }]) {
+          const res = await fetch(`${other.url}/notes${init.method ? '/some-id' : ''}`, { ...init, headers: { authorization: `Bearer ${token}` } });
+          expect(res.status).toBe(401);
+          expect(res.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token", error_description="[^"]*\bsub\b[^"]*"$/);
+        }
+      }
+      expect((await fetch(`${other.url}/notes`, { headers: { authorization: `Bearer ${await issuer.sign({ sub: 'someone', scope })}` } })).status).toBe(200);
+    } finally {
+      await other.stop();
+      await issuer.stop();
+    }
   });
 
   it('answers CORS preflights for allowed origins only', async () => {
