@@ -13,6 +13,8 @@
 //   NOTES_API_ISSUER        issuer the API trusts (default VITE_AUTH_ISSUER, else the dev server)
 //   NOTES_API_AUDIENCE      `aud` the API requires (default VITE_AUTH_AUDIENCE or http://localhost:4001; empty = no check)
 //   NOTES_API_READ_SCOPE / NOTES_API_WRITE_SCOPE   scope names (default notes:read / notes:write)
+//   NOTES_API_EXPORT_SCOPE  scope of GET /notes/export (default notes:export)
+//   NOTES_API_EXPORT_CLIENTS  client ids allowed to export, comma- or space-separated (default notes-machine)
 //   NOTES_API_TOKEN_TYP     required JWT typ (default at+jwt with the dev server, none for a real provider; empty = no check)
 import { fileURLToPath } from 'node:url';
 import { createNotesApi } from '../server/notesApi.mjs';
@@ -82,6 +84,8 @@ async function main() {
       allowedOrigins: [...appOrigins, ...(env.NOTES_API_ALLOWED_ORIGINS?.split(/[\s,]+/).filter(Boolean) ?? [])],
       ...(env.NOTES_API_READ_SCOPE ? { readScope: env.NOTES_API_READ_SCOPE } : {}),
       ...(env.NOTES_API_WRITE_SCOPE ? { writeScope: env.NOTES_API_WRITE_SCOPE } : {}),
+      ...(env.NOTES_API_EXPORT_SCOPE ? { exportScope: env.NOTES_API_EXPORT_SCOPE } : {}),
+      ...(env.NOTES_API_EXPORT_CLIENTS ? { exportClients: env.NOTES_API_EXPORT_CLIENTS.split(/[\s,]+/).filter(Boolean) } : {}),
       tokenType: typ || null,
       log: (message) => console.error(message),
     });

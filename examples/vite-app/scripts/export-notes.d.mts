@@ -9,7 +9,7 @@ export interface ExportOptions {
   clientId?: string;
   /** Default `EXPORT_CLIENT_SECRET` or `notes-machine-secret`. */
   clientSecret?: string;
-  /** Default `EXPORT_SCOPE` or `notes:read`. */
+  /** Default `EXPORT_SCOPE` or `notes:export`, the scope the notes API's export requires. */
   scope?: string;
   fetch?: typeof fetch;
 }

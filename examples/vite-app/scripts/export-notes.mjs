@@ -1,13 +1,14 @@
 // The "nightly export": a machine job with its own client secret gets an access token with the
-// Client Credentials grant (no person, token endpoint only) and reads every person's notes from
-// the notes API's export route.
+// Client Credentials grant (no person, token endpoint only) for the export scope `notes:export`,
+// and reads every person's notes from the notes API's export route, which also requires the
+// client to be on its allow-list (`exportClients`, by default just notes-machine).
 //
 //   node scripts/export-notes.mjs          (with `pnpm dev` running)
 //
 // Environment (all optional): AUTH_ISSUER (default http://127.0.0.1:4000), NOTES_API_URL
 // (default http://127.0.0.1:4001), NOTES_API_AUDIENCE (default http://localhost:4001; empty = send
 // no resource), EXPORT_CLIENT_ID (default notes-machine), EXPORT_CLIENT_SECRET (default
-// notes-machine-secret), EXPORT_SCOPE (default notes:read).
+// notes-machine-secret), EXPORT_SCOPE (default notes:export).
 import { pathToFileURL } from 'node:url';
 import { clientCredentials } from '@pkce-auth/core';
 
@@ -46,7 +47,7 @@ export async function main(options = {}) {
     clientId: options.clientId ?? env.EXPORT_CLIENT_ID ?? 'notes-machine',
     clientSecret: options.clientSecret ?? env.EXPORT_CLIENT_SECRET ?? 'notes-machine-secret',
     authMethod: 'client_secret_basic',
-    scope: options.scope ?? env.EXPORT_SCOPE ?? 'notes:read',
+    scope: options.scope ?? env.EXPORT_SCOPE ?? 'notes:export',
     ...(audience ? { params: { resource: audience } } : {}),
     fetch: doFetch,
   });

@@ -16,6 +16,10 @@ export interface NotesApiOptions {
   readScope?: string;
   /** Scope needed to add or delete notes. Default `'notes:write'`. */
   writeScope?: string;
+  /** Scope needed for `GET /notes/export` (everyone's notes). Default `'notes:export'`. */
+  exportScope?: string;
+  /** Client ids (the token's `client_id`, else `azp`) allowed to call `GET /notes/export` (with `exportScope`). Default `['notes-machine']`. */
+  exportClients?: string[];
   /** Required JWT `typ` header. Default `'at+jwt'` (RFC 9068); `null` skips the check. */
   tokenType?: string | null;
   /** Clock skew tolerated on `exp`/`nbf`/`iat`, in seconds. Default `0`. */
@@ -43,7 +47,8 @@ export interface NotesApi {
 /**
  * Starts the Notes API: `GET /notes` (notes:read), `POST /notes` `{ text }` (notes:write),
  * `DELETE /notes/:id` (notes:write), per person (the token's `sub`; a token without one gets 401
- * `invalid_token`, a Client Credentials token 403 `person_required`), in memory; `GET /notes/export`
- * (notes:read) for machine tokens (Client Credentials) returns everyone's notes.
+ * `invalid_token`, a Client Credentials token 403 `person_required`), in memory;
+ * `GET /notes/export` (notes:export, and a client in `exportClients`: else 403
+ * `insufficient_scope` / `client_not_allowed`) returns everyone's notes.
  */
 export function createNotesApi(options: NotesApiOptions): Promise<NotesApi>;

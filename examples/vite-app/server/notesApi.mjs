@@ -1,6 +1,7 @@
 // The Notes API: the example's Resource Server. It accepts only access tokens issued by the
 // authorization server for it (a JWT checked with `jose` against the issuer's JWKS, its issuer,
-// audience and lifetime) and enforces the scopes `notes:read` / `notes:write`.
+// audience and lifetime) and enforces the scopes `notes:read` / `notes:write` on a person's own
+// notes (the token's `sub`), and `notes:export` plus an allow-listed client on the export of all.
 // Plain ESM + JSDoc so `node` runs it without a build step; types in notesApi.d.mts.
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -74,6 +75,8 @@ export async function createNotesApi(options) {
   const audience = options.audience === undefined ? 'http://localhost:4001' : options.audience;
   const readScope = options.readScope ?? 'notes:read';
   const writeScope = options.writeScope ?? 'notes:write';
+  const exportScope = options.exportScope ?? 'notes:export';
+  const exportClients = new Set(options.exportClients ?? ['notes-machine']);
   const tokenType = options.tokenType === undefined ? 'at+jwt' : options.tokenType;
   const clockTolerance = options.clockTolerance ?? 0;
   const host = options.host ?? '127.0.0.1';
@@ -200,6 +203,15 @@ export async function createNotesApi(options) {
   };
 
   /**
+   * The export of everyone's notes is for the allow-listed clients only (`client_id` / `azp`).
+   * @param {{ clientId: string | undefined }} who
+   */
+  const requireExportClient = (who) => {
+    if (who.clientId && exportClients.has(who.clientId)) return;
+    throw new HttpError(403, 'client_not_allowed', `the client ${who.clientId ?? '(none named in the token)'} is not allowed to export notes`);
+  };
+
+  /**
    * @param {import('node:http').IncomingMessage} req
    * @param {import('node:http').ServerResponse} res
    */
@@ -209,7 +221,7 @@ export async function createNotesApi(options) {
     const method = req.method ?? 'GET';
 
     if (path === '/') {
-      return send(res, 200, { name: 'notes API', issuer, audience, scopes: [readScope, writeScope] });
+      return send(res, 200, { name: 'notes API', issuer, audience, scopes: [readScope, writeScope, exportScope] });
     }
     if (path === '/notes') {
       if (method === 'GET') {
@@ -238,10 +250,8 @@ export async function createNotesApi(options) {
     if (path === '/notes/export') {
       if (method !== 'GET') throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on /notes/export`, { Allow: 'GET, OPTIONS' });
       const who = await authenticate(req);
-      requireScope(who, readScope);
-      if (who.sub && who.sub !== who.clientId) {
-        throw new HttpError(403, 'machine_client_required', 'the export is for machine clients (Client Credentials tokens) only');
-      }
+      requireScope(who, exportScope);
+      requireExportClient(who);
       const users = [...notesBySub].map(([sub, notes]) => ({ sub, count: notes.length, notes }));
       return send(res, 200, { exportedAt: new Date().toISOString(), total: users.reduce((n, u) => n + u.count, 0), users });
     }

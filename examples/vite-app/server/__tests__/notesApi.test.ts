@@ -13,7 +13,7 @@ let api: NotesApi;
 let demoToken: string;
 let aliceToken: string;
 
-async function machineToken(scope = 'notes:read'): Promise<string> {
+async function machineToken(scope: string): Promise<string> {
   const res = await fetch(`${auth.issuer}/token`, {
     method: 'POST',
     headers: {
@@ -22,7 +22,8 @@ async function machineToken(scope = 'notes:read'): Promise<string> {
     },
     body: new URLSearchParams({ grant_type: 'client_credentials', scope, resource: AUDIENCE }),
   });
-  const json = (await res.json()) as { access_token: string };
+  const json = (await res.json()) as { access_token: string; scope?: string };
+  expect(json.scope).toBe(scope);
   return json.access_token;
 }
 
@@ -141,15 +142,10 @@ describe('notes API', () => {
     expect(notJson.status).toBe(400);
   });
 
-  it('exports every person\'s notes to a machine token only', async () => {
-    const token = await machineToken('notes:read');
-    const res = await call('/notes/export', token);
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { total: number; users: Array<{ sub: string; count: number }> };
-    expect(body.users.map((u) => u.sub).sort()).toEqual(['alice-user', 'demo-user']);
-    expect(body.total).toBe(body.users.reduce((n, u) => n + u.count, 0));
-    expect((await call('/notes/export', demoToken)).status).toBe(403);
-    expect((await call('/notes', token)).status).toBe(403);
+  it('refuses a machine token at the person endpoints', async () => {
+    const res = await call('/notes', await machineToken('notes:read'));
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { error: string }).error).toBe('person_required');
   });
 
   it('answers 401 invalid_token at the person endpoints for a token without a string sub', async () => {
@@ -171,7 +167,64 @@ describe('notes API', () => {
       await issuer.stop();
     }
   });
+});
 
+describe('notes API: GET /notes/export', () => {
+  const exportChallenge = 'Bearer error="insufficient_scope", scope="notes:export"';
+
+  it('exports every person\'s notes to the machine client with notes:export', async () => {
+    await postNote(demoToken, 'for the export');
+    await postNote(aliceToken, 'for the export too');
+    const res = await call('/notes/export', await machineToken('notes:export'));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { total: number; users: Array<{ sub: string; count: number }> };
+    expect(body.users.map((u) => u.sub).sort()).toEqual(['alice-user', 'demo-user']);
+    expect(body.total).toBe(body.users.reduce((n, u) => n + u.count, 0));
+  });
+
+  it('refuses the SPA\'s user token (notes:read, notes:write) with insufficient_scope', async () => {
+    const res = await call('/notes/export', demoToken);
+    expect(res.status).toBe(403);
+    expect(res.headers.get('www-authenticate')).toBe(exportChallenge);
+  });
+
+  it('refuses a machine token without notes:export', async () => {
+    const res = await call('/notes/export', await machineToken('notes:read notes:write'));
+    expect(res.status).toBe(403);
+    expect(res.headers.get('www-authenticate')).toBe(exportChallenge);
+    expect(((await res.json()) as { error: string }).error).toBe('insufficient_scope');
+  });
+
+  it('refuses a client that is not in exportClients, even with notes:export', async () => {
+    const strict = await createNotesApi({ issuer: auth.issuer, audience: AUDIENCE, port: 0, exportClients: ['nightly-backup'] });
+    try {
+      const res = await fetch(`${strict.url}/notes/export`, { headers: { authorization: `Bearer ${await machineToken('notes:export')}` } });
+      expect(res.status).toBe(403);
+      const body = (await res.json()) as { error: string; error_description: string };
+      expect(body.error).toBe('client_not_allowed');
+      expect(body.error_description).toContain('notes-machine');
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  it('refuses a token of another client with notes:export, and needs no sub', async () => {
+    const issuer = await startTestIssuer(AUDIENCE);
+    const other = await createNotesApi({ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl, audience: AUDIENCE, port: 0 });
+    try {
+      const exportWith = async (claims: Record<string, unknown>) =>
+        fetch(`${other.url}/notes/export`, { headers: { authorization: `Bearer ${await issuer.sign(claims)}` } });
+      expect((await exportWith({ sub: 'notes-spa', client_id: 'notes-spa', scope: 'notes:export' })).status).toBe(403);
+      expect((await exportWith({ sub: 'demo-user', scope: 'notes:export' })).status).toBe(403);
+      expect((await exportWith({ client_id: 'notes-machine', scope: 'notes:export' })).status).toBe(200);
+    } finally {
+      await other.stop();
+      await issuer.stop();
+    }
+  });
+});
+
+describe('notes API: CORS', () => {
   it('answers CORS preflights for allowed origins only', async () => {
     const ok = await fetch(`${api.url}/notes`, {
       method: 'OPTIONS',

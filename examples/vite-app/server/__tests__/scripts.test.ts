@@ -49,6 +49,12 @@ describe('scripts/export-notes.mjs', () => {
     expect(result.users.find((u) => u.sub === 'demo-user')?.notes.map((n) => n.text)).toContain('exported');
   });
 
+  it('asks for notes:export: a token with notes:read alone is refused with the API\'s challenge', async () => {
+    await expect(exportNotes({ issuer: auth.issuer, apiUrl: api.url, audience: AUDIENCE, scope: 'notes:read' })).rejects.toThrow(
+      /HTTP 403 \(Bearer error="insufficient_scope", scope="notes:export"\)/,
+    );
+  });
+
   it('fails with the API\'s answer when the secret is wrong', async () => {
     await expect(exportNotes({ issuer: auth.issuer, apiUrl: api.url, clientSecret: 'wrong' })).rejects.toThrow();
   });
