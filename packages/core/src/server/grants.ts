@@ -1,17 +1,13 @@
 import * as oauth from 'oauth4webapi';
-import { AuthError } from './errors.js';
-import {
-  discover,
-  httpOptions,
-  processTokenResponse,
-  request,
-  revoke,
-  type RequestContext,
-  type ServerMetadata,
-  type TokenSet,
-  validateCallback,
-} from './protocol.js';
-import { parseSecureUrl } from './url.js';
+import { AuthError } from '../errors.js';
+import { validateCallback } from '../protocol/callback.js';
+import { discover, type ServerMetadata } from '../protocol/discovery.js';
+import type { RequestContext } from '../protocol/http.js';
+import { revoke } from '../protocol/revocation.js';
+import { clientCredentialsGrant, codeGrant, refreshGrant, type TokenEndpoint } from '../protocol/tokenRequests.js';
+import type { TokenSet } from '../protocol/tokenResponse.js';
+import { defined } from '../objects.js';
+import { parseSecureUrl } from '../url.js';
 
 /** How a confidential client authenticates at the token endpoint. Default `client_secret_basic`. */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -29,6 +25,8 @@ export interface ServerClientOptions extends RequestContext {
   clientSecret?: string;
   /** Default `client_secret_basic` with a secret, `none` without. @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1 */
   authMethod?: ClientAuthMethod;
+  /** The ID token's signing algorithm; default: the metadata's `id_token_signing_alg_values_supported`, else RS256. */
+  idTokenSigningAlg?: string;
 }
 
 async function serverFor(opts: ServerClientOptions, need: 'token_endpoint' | 'revocation_endpoint'): Promise<ServerMetadata> {
@@ -44,6 +42,13 @@ async function serverFor(opts: ServerClientOptions, need: 'token_endpoint' | 're
   const meta = await discover(opts.issuer, opts);
   if (!meta[need]) throw new AuthError('discovery_failed', `${opts.issuer} advertises no ${need}`);
   return meta;
+}
+
+/** The token endpoint, client and client authentication of `opts`. */
+async function tokenEndpoint(opts: ServerClientOptions): Promise<TokenEndpoint> {
+  const meta = await serverFor(opts, 'token_endpoint');
+  const client = defined<oauth.Client>({ client_id: opts.clientId, id_token_signed_response_alg: opts.idTokenSigningAlg });
+  return { as: meta as oauth.AuthorizationServer, client, auth: clientAuth(opts), ctx: opts };
 }
 
 function clientAuth(opts: ServerClientOptions): oauth.ClientAuth {
@@ -63,16 +68,9 @@ function clientAuth(opts: ServerClientOptions): oauth.ClientAuth {
 export async function clientCredentials(
   opts: ServerClientOptions & { scope?: string; params?: Record<string, string> },
 ): Promise<TokenSet> {
-  const meta = await serverFor(opts, 'token_endpoint');
   const params = new URLSearchParams(opts.params);
   if (opts.scope) params.set('scope', opts.scope);
-  const as = meta as oauth.AuthorizationServer;
-  const client = { client_id: opts.clientId };
-  const response = await request(
-    () => oauth.clientCredentialsGrantRequest(as, client, clientAuth(opts), params, httpOptions(meta.token_endpoint as string, opts)),
-    'the token endpoint',
-  );
-  const { tokens } = await processTokenResponse(response, (r) => oauth.processClientCredentialsResponse(as, client, r));
+  const { tokens } = await clientCredentialsGrant(await tokenEndpoint(opts), params);
   return tokens;
 }
 
@@ -97,19 +95,13 @@ export async function exchangeCode(
     expectedState: string;
     /** The nonce sent in the authorization request; required when an ID token is expected. */
     expectedNonce?: string;
+    /** The `max_age` sent in the authorization request (seconds): enforced on the ID token's `auth_time`. */
+    maxAge?: number;
   },
 ): Promise<CodeExchangeResult> {
-  const meta = await serverFor(opts, 'token_endpoint');
-  const as = meta as oauth.AuthorizationServer;
-  const client = { client_id: opts.clientId };
-  const validated = validateCallback(as, client, new URL(opts.callbackUrl).searchParams, opts.expectedState);
-  const response = await request(
-    () => oauth.authorizationCodeGrantRequest(as, client, clientAuth(opts), validated, opts.redirectUri, opts.codeVerifier, httpOptions(meta.token_endpoint as string, opts)),
-    'the token endpoint',
-  );
-  const { tokens, claims } = await processTokenResponse(response, (r) =>
-    oauth.processAuthorizationCodeResponse(as, client, r, opts.expectedNonce ? { expectedNonce: opts.expectedNonce, requireIdToken: true } : {}),
-  );
+  const te = await tokenEndpoint(opts);
+  const validated = validateCallback(te.as, te.client, new URL(opts.callbackUrl).searchParams, opts.expectedState);
+  const { tokens, claims } = await codeGrant(te, validated, opts.redirectUri, opts.codeVerifier, { nonce: opts.expectedNonce, maxAge: opts.maxAge });
   return claims ? { tokens, claims: { ...claims } as CodeExchangeResult['claims'] & object } : { tokens };
 }
 
@@ -121,18 +113,7 @@ export async function exchangeCode(
 export async function refreshTokens(
   opts: ServerClientOptions & { refreshToken: string; params?: Record<string, string> },
 ): Promise<TokenSet> {
-  const meta = await serverFor(opts, 'token_endpoint');
-  const as = meta as oauth.AuthorizationServer;
-  const client = { client_id: opts.clientId };
-  const response = await request(
-    () =>
-      oauth.refreshTokenGrantRequest(as, client, clientAuth(opts), opts.refreshToken, {
-        ...httpOptions(meta.token_endpoint as string, opts),
-        ...(opts.params ? { additionalParameters: opts.params } : {}),
-      }),
-    'the token endpoint',
-  );
-  const { tokens } = await processTokenResponse(response, (r) => oauth.processRefreshTokenResponse(as, client, r));
+  const { tokens } = await refreshGrant(await tokenEndpoint(opts), opts.refreshToken, opts.params);
   return tokens;
 }
 

@@ -1,0 +1,104 @@
+import * as oauth from 'oauth4webapi';
+import { AuthError } from '../errors.js';
+import { defined, isObject } from '../objects.js';
+
+/** Tokens as issued, including the refresh token (which never enters `AuthState`). */
+export interface TokenSet {
+  accessToken: string;
+  /** Always `'Bearer'`. */
+  tokenType: string;
+  /** Epoch milliseconds. */
+  expiresAt?: number;
+  scope?: string;
+  refreshToken?: string;
+  idToken?: string;
+}
+
+/** A processed token response: the tokens, and the validated ID-token claims when one came. */
+export interface TokenResult {
+  tokens: TokenSet;
+  claims: oauth.IDToken | undefined;
+}
+
+/**
+ * The token-response rules oauth4webapi leaves open (it accepts a string `expires_in` and any
+ * `token_type`), checked first so that a later failure with an `id_token` present is the ID token's.
+ */
+function checkTokenBody(body: Record<string, unknown>): void {
+  const { token_type: type, expires_in: expiresIn } = body;
+  const problem =
+    typeof body.access_token !== 'string' || !body.access_token
+      ? 'access_token'
+      : typeof type !== 'string' || type.toLowerCase() !== 'bearer'
+        ? 'token_type'
+        : expiresIn !== undefined && !((expiresIn as number) >= 0 && Number.isFinite(expiresIn))
+          ? 'expires_in'
+          : ['refresh_token', 'id_token', 'scope'].find((key) => body[key] !== undefined && (typeof body[key] !== 'string' || (key !== 'scope' && !body[key])));
+  if (problem) throw new AuthError('invalid_token_response', `the token response has an invalid \`${problem}\` (${JSON.stringify(body[problem])})`, { status: 200 });
+}
+
+/** The OAuth error (RFC 6749 §5.2 body or a WWW-Authenticate challenge) a processor failed on. */
+function oauthError(cause: unknown): { error?: string | undefined; description?: string | undefined } {
+  if (cause instanceof oauth.ResponseBodyError) return { error: cause.error, description: cause.error_description };
+  if (cause instanceof oauth.WWWAuthenticateChallengeError) {
+    const parameters = cause.cause[0]?.parameters;
+    return { error: parameters?.error ?? 'invalid_client', description: parameters?.error_description };
+  }
+  return {};
+}
+
+/** Maps a failure of an oauth4webapi token-response processor to an AuthError. */
+function tokenResponseError(cause: unknown, status: number, idToken: boolean): AuthError {
+  const { error, description } = oauthError(cause);
+  const details = { error, errorDescription: description, status, cause };
+  if (error) {
+    return new AuthError(status >= 500 ? 'network_error' : 'token_error', `the token endpoint refused: ${error}${description ? ` (${description})` : ''}`, details);
+  }
+  if (status >= 500) return new AuthError('network_error', `the token endpoint answered HTTP ${status}; try again later`, details);
+  const message = (cause as Error).message;
+  return idToken && status === 200
+    ? new AuthError('invalid_id_token', `the ID token is invalid: ${message}`, details)
+    : new AuthError('invalid_token_response', `the token response is invalid: ${message}`, details);
+}
+
+/** Reads a 200 response's body as a JSON object and applies {@link checkTokenBody}. */
+async function readTokenBody(response: Response): Promise<Record<string, unknown> | undefined> {
+  if (response.status !== 200) return undefined;
+  let body: unknown;
+  try {
+    body = await response.clone().json();
+  } catch (cause) {
+    throw new AuthError('invalid_token_response', 'the token response is not JSON', { status: 200, cause });
+  }
+  if (!isObject(body)) throw new AuthError('invalid_token_response', 'the token response is not a JSON object', { status: 200 });
+  checkTokenBody(body);
+  return body;
+}
+
+/**
+ * Runs an oauth4webapi token-response processor and adds the checks it leaves open; turns every
+ * failure into an AuthError and a success into a {@link TokenSet}.
+ */
+export async function processTokenResponse(
+  response: Response,
+  process: (response: Response) => Promise<oauth.TokenEndpointResponse>,
+  now: () => number = Date.now,
+): Promise<TokenResult> {
+  const body = await readTokenBody(response);
+  let result: oauth.TokenEndpointResponse;
+  try {
+    result = await process(response);
+  } catch (cause) {
+    throw tokenResponseError(cause, response.status, body?.id_token !== undefined);
+  }
+  const { access_token, expires_in, scope, refresh_token, id_token } = result;
+  const tokens = defined<TokenSet>({
+    accessToken: access_token,
+    tokenType: 'Bearer',
+    expiresAt: typeof expires_in === 'number' ? now() + expires_in * 1000 : undefined,
+    scope,
+    refreshToken: refresh_token,
+    idToken: id_token,
+  });
+  return { tokens, claims: oauth.getValidatedIdTokenClaims(result) };
+}
