@@ -11,7 +11,8 @@ export function createMemoryStorage(): StorageLike {
   };
 }
 
-function webStorage(name: 'sessionStorage' | 'localStorage'): StorageLike | undefined {
+/** `sessionStorage` or `localStorage` where it can be used, else undefined. */
+export function webStorage(name: 'sessionStorage' | 'localStorage'): StorageLike | undefined {
   try {
     // Reading the property throws in sandboxed iframes and with storage disabled.
     const storage = (globalThis as Record<string, unknown>)[name] as StorageLike | undefined;

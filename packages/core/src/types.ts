@@ -41,6 +41,16 @@ export interface AuthEndpoints {
   userinfo?: string;
 }
 
+/** An API the access token may be sent to by {@link AuthClient.fetch}. */
+export interface ApiOptions {
+  /**
+   * Where the API lives: an absolute URL (https, or http on loopback). A request matches when it
+   * has the same origin and its path is this path or below it at a `/` boundary
+   * (`https://api.example.com/notes` covers `/notes` and `/notes/5`, not `/notesx`).
+   */
+  url: string;
+}
+
 /** Options of {@link createAuthClient}. */
 export interface AuthClientOptions {
   /** The client id registered at the authorization server. */
@@ -67,6 +77,16 @@ export interface AuthClientOptions {
   fetch?: typeof fetch;
   /** Navigation adapter, default `location.assign`. Useful in tests and non-browser hosts. */
   navigate?: (url: string) => void;
+  /**
+   * Where {@link AuthClient.fetch} may send the access token. Default: the app's own origin only.
+   * A request to any other URL rejects with `invalid_config` and is not sent.
+   */
+  apis?: ApiOptions[];
+  /**
+   * The ID token's signing algorithm (e.g. `'ES256'`). Default: any algorithm the metadata lists
+   * in `id_token_signing_alg_values_supported`, else `'RS256'`.
+   */
+  idTokenSigningAlg?: string;
 }
 
 /** Options of {@link AuthClient.login}. */
@@ -91,7 +111,7 @@ export interface AuthClient {
   getState(): AuthState;
   /** Called after every state change; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
-  /** Starts a login: stores a pending login and navigates to the authorization endpoint. */
+  /** Starts a login: stores a pending login and navigates to the authorization endpoint. Concurrent calls share one. */
   login(options?: LoginOptions): Promise<void>;
   /** Completes a login from the redirect URI (default `location.href`). */
   handleCallback(url?: string): Promise<{ returnTo: string }>;
@@ -101,7 +121,10 @@ export interface AuthClient {
   refresh(): Promise<void>;
   /** Ends the session locally, revokes the refresh token and navigates to end-session. */
   logout(options?: LogoutOptions): Promise<void>;
-  /** `fetch` with `Authorization: Bearer …`; on 401 refreshes once and retries when possible. */
+  /**
+   * `fetch` with `Authorization: Bearer …` for URLs under `apis` (default: the app's origin);
+   * on 401 refreshes once per access token and retries when the body can be replayed.
+   */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   /** Stops timers and listeners. */
   destroy(): void;

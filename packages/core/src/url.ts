@@ -44,3 +44,14 @@ export function normalizeReturnTo(returnTo: unknown, origin: string): string {
   }
   return url.pathname + url.search + url.hash;
 }
+
+/**
+ * Whether `url` is `base` or below it: same origin, and a path equal to `base`'s or under it at a
+ * `/` boundary (`/notes` covers `/notes` and `/notes/5`, not `/notesx`). Dot segments are already
+ * resolved by the URL parser, so `/notes/../admin` is `/admin`.
+ */
+export function isUnder(url: URL, base: URL): boolean {
+  if (url.origin !== base.origin) return false;
+  const prefix = base.pathname.replace(/\/+$/, '');
+  return url.pathname === prefix || url.pathname.startsWith(`${prefix}/`);
+}

@@ -1,6 +1,6 @@
 'use client';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
-import { isAuthError, type AuthClient, type AuthError, type LoginOptions } from '@pkce-auth/core';
+import { isAuthError, type AuthError, type LoginOptions } from '@pkce-auth/core';
 import { useAuthClient } from './AuthProvider.js';
 import { useAuth } from './useAuth.js';
 import { renderAuthErrorFallback, type AuthErrorFallback } from './AuthErrorFallback.js';
@@ -18,18 +18,6 @@ export interface RequireAuthProps {
   errorFallback?: AuthErrorFallback;
   /** Passed to `login()`; `returnTo` defaults to the current path + search + hash. */
   loginOptions?: LoginOptions;
-}
-
-// Sibling or nested guards on one page start one login between them.
-const loginsInFlight = new WeakMap<AuthClient, Promise<void>>();
-
-function loginOnce(client: AuthClient, options: LoginOptions): Promise<void> {
-  let pending = loginsInFlight.get(client);
-  if (!pending) {
-    pending = client.login(options).finally(() => loginsInFlight.delete(client));
-    loginsInFlight.set(client, pending);
-  }
-  return pending;
 }
 
 function currentLocation(): string {
@@ -63,7 +51,8 @@ export function RequireAuth({
 
   const startLogin = useCallback((): void => {
     started.current = true;
-    loginOnce(client, { returnTo: currentLocation(), ...loginOptionsRef.current }).catch(
+    // Sibling or nested guards share one login: the client's login() is single-flight.
+    client.login({ returnTo: currentLocation(), ...loginOptionsRef.current }).catch(
       (error: unknown) => {
         if (isAuthError(error)) setLoginError(error);
         else

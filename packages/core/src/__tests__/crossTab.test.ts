@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CLIENT_ID, fakeServer, ISSUER, json, makeClient, signIn, TOKEN_ENDPOINT } from './fixtures.js';
+import { CLIENT_ID, fakeServer, json, makeClient, signIn } from './fixtures.js';
 
 const KEY = `pkce-auth:${CLIENT_ID}:session`;
 
@@ -169,16 +169,3 @@ function countChannels() {
   vi.stubGlobal('BroadcastChannel', Counting);
   return counts;
 }
-
-describe('issuer in stored metadata', () => {
-  it('is kept with the session so a refresh after reload needs no discovery', async () => {
-    const fake = fakeServer();
-    const a = makeClient({ storage: 'local', autoRefresh: false });
-    await signIn(a.client, a.navigations, fake);
-    const discoveries = fake.calls.discovery;
-    const reloaded = makeClient({ storage: 'local', autoRefresh: false });
-    await reloaded.client.refresh();
-    expect(fake.calls.discovery).toBe(discoveries);
-    expect(JSON.parse(localStorage.getItem(KEY) ?? '{}')).toMatchObject({ meta: { issuer: ISSUER, token_endpoint: TOKEN_ENDPOINT } });
-  });
-});

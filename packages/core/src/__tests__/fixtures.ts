@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { expect } from 'vitest';
 import type { AuthClient, AuthClientOptions } from '../types.js';
-import { createAuthClient } from '../authClient.js';
+import { createAuthClient } from '../client/createAuthClient.js';
 import { server } from './msw.js';
 
 export const ISSUER = 'https://auth.example.com';

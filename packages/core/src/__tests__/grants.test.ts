@@ -1,8 +1,8 @@
 // @vitest-environment node
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { clientCredentials, exchangeCode, refreshTokens, revokeToken } from '../grants.js';
-import { discover } from '../protocol.js';
+import { clientCredentials, exchangeCode, refreshTokens, revokeToken } from '../server/grants.js';
+import { discover } from '../protocol/discovery.js';
 import { discoveryDocument, idToken, ISSUER, TOKEN_ENDPOINT } from './fixtures.js';
 import { server } from './msw.js';
 

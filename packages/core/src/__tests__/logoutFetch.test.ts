@@ -7,7 +7,7 @@ const API = 'https://api.example.com/notes';
 
 async function signedIn(clientOpts: Parameters<typeof makeClient>[0] = {}, serverOpts: Parameters<typeof fakeServer>[0] = {}) {
   const fake = fakeServer(serverOpts);
-  const made = makeClient({ autoRefresh: false, ...clientOpts });
+  const made = makeClient({ autoRefresh: false, apis: [{ url: 'https://api.example.com' }], ...clientOpts });
   await signIn(made.client, made.navigations, fake);
   return { fake, ...made };
 }
@@ -104,7 +104,7 @@ describe('fetch()', () => {
   });
 
   it('rejects login_required without a session, before any request', async () => {
-    const { client } = makeClient();
+    const { client } = makeClient({ apis: [{ url: 'https://api.example.com' }] });
     await expect(client.fetch(API)).rejects.toMatchObject({ code: 'login_required' });
   });
 });

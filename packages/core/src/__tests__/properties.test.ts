@@ -4,10 +4,10 @@ import fc from 'fast-check';
 import { http, HttpResponse } from 'msw';
 import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
-import { createAuthClient } from '../authClient.js';
+import { createAuthClient } from '../client/createAuthClient.js';
 import { AuthError } from '../errors.js';
-import { processTokenResponse } from '../protocol.js';
-import { parseSession } from '../session.js';
+import { processTokenResponse } from '../protocol/tokenResponse.js';
+import { parseSession } from '../client/storedSession.js';
 import { normalizeReturnTo } from '../url.js';
 import { CLIENT_ID, fakeServer, idToken, ISSUER, makeClient, REDIRECT_URI, startLogin, TOKEN_ENDPOINT } from './fixtures.js';
 import { server } from './msw.js';
@@ -95,21 +95,23 @@ describe('properties', () => {
 
   it('stored sessions: any stored value yields a clean state, authenticated only for a valid session', () => {
     const valid = {
-      v: 1,
+      v: 2,
+      issuer: ISSUER,
       clientId: CLIENT_ID,
       receivedAt: Date.now(),
       user: { sub: 'u' },
-      meta: { issuer: ISSUER, token_endpoint: TOKEN_ENDPOINT },
+      refreshId: 'rid',
       tokens: { accessToken: 'at', tokenType: 'Bearer', expiresAt: Date.now() + 60_000, refreshToken: 'rt' },
     };
     const stored = fc.oneof(
       fc.anything(),
       fc.record({
-        v: mutate(1),
+        v: mutate(2),
+        issuer: mutate(ISSUER),
         clientId: mutate(CLIENT_ID),
         receivedAt: mutate(valid.receivedAt),
         user: mutate(valid.user),
-        meta: fc.oneof(mutate(valid.meta), fc.record({ issuer: mutate(ISSUER), token_endpoint: fc.oneof(fc.webUrl(), mutate(TOKEN_ENDPOINT)) })),
+        refreshId: mutate(valid.refreshId),
         tokens: fc.oneof(mutate(valid.tokens), fc.record({ accessToken: mutate('at'), tokenType: mutate('Bearer'), expiresAt: mutate(valid.tokens.expiresAt), refreshToken: mutate('rt') }, { requiredKeys: [] })),
       }, { requiredKeys: [] }),
     );
@@ -125,7 +127,7 @@ describe('properties', () => {
         });
         const state = auth.getState();
         auth.destroy();
-        const parsed = parseSession(value, CLIENT_ID);
+        const parsed = parseSession(value, { issuer: ISSUER, clientId: CLIENT_ID });
         if (state.status === 'authenticated') {
           expect(parsed).toBeDefined();
           expect(state.tokens?.accessToken).toBeTypeOf('string');
@@ -181,7 +183,7 @@ describe('properties', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(part, { maxLength: 6 }), async (parts) => {
         // Each run gets its own fresh pending login for the same state.
-        sessionStorage.setItem(`pkce-auth:${CLIENT_ID}:pending`, JSON.stringify({ [state]: { state, verifier: 'v'.repeat(43), returnTo: '/', createdAt: Date.now(), redirectUri: REDIRECT_URI, meta: { issuer: ISSUER, token_endpoint: TOKEN_ENDPOINT, authorization_response_iss_parameter_supported: true } } }));
+        sessionStorage.setItem(`pkce-auth:${CLIENT_ID}:pending`, JSON.stringify({ [state]: { state, verifier: 'v'.repeat(43), nonce: 'n-1', returnTo: '/', createdAt: Date.now(), meta: { issuer: ISSUER, token_endpoint: TOKEN_ENDPOINT, authorization_response_iss_parameter_supported: true } } }));
         const fresh = createAuthClient({ clientId: CLIENT_ID, redirectUri: REDIRECT_URI, issuer: ISSUER, autoRefresh: false, navigate: () => {} });
         const before = codes.length;
         // What the page sees: the query of the parsed URL (a `#` starts the fragment).

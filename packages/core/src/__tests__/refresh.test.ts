@@ -100,14 +100,16 @@ describe('getAccessToken() and refresh', () => {
     await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'login_required' });
   });
 
-  it('a refreshed ID token for another subject is refused', async () => {
+  it('a refreshed ID token for another subject ends the session with invalid_id_token', async () => {
     const { idToken } = await import('./fixtures.js');
     const { client } = await signedIn(
       { refreshResponse: () => json({ access_token: 'x', token_type: 'Bearer', expires_in: 300, id_token: idToken({ sub: 'mallory' }) }) },
       { autoRefresh: false },
     );
     await expect(client.refresh()).rejects.toMatchObject({ code: 'invalid_id_token' });
-    expect(client.getState().user?.sub).toBe('user-1');
+    expect(client.getState()).toMatchObject({ status: 'unauthenticated', user: null, tokens: null, error: { code: 'invalid_id_token' } });
+    expect(sessionStorage.getItem('pkce-auth:notes-spa:session')).toBeNull();
+    await expect(client.getAccessToken()).rejects.toMatchObject({ code: 'login_required' });
   });
 
   it('without a session getAccessToken() and refresh() reject login_required', async () => {

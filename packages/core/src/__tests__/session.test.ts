@@ -1,14 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CLIENT_ID, fakeServer, ISSUER, makeClient, signIn, TOKEN_ENDPOINT } from './fixtures.js';
+import { CLIENT_ID, fakeServer, ISSUER, makeClient, signIn } from './fixtures.js';
 import type { StorageLike } from '../types.js';
 
 const KEY = `pkce-auth:${CLIENT_ID}:session`;
 const stored = (overrides: Record<string, unknown> = {}, tokens: Record<string, unknown> = {}) => ({
-  v: 1,
+  v: 2,
+  issuer: ISSUER,
   clientId: CLIENT_ID,
   receivedAt: Date.now(),
   user: { sub: 'user-1', name: 'Ada' },
-  meta: { issuer: ISSUER, token_endpoint: TOKEN_ENDPOINT, authorization_endpoint: `${ISSUER}/authorize` },
+  refreshId: 'rid-0',
   tokens: { accessToken: 'stored-at', tokenType: 'Bearer', expiresAt: Date.now() + 300_000, refreshToken: 'rt-0', ...tokens },
   ...overrides,
 });
@@ -34,12 +35,13 @@ describe('stored sessions', () => {
   it.each([
     ['not JSON', '{nope'],
     ['a JSON string', '"hello"'],
-    ['another format version', JSON.stringify(stored({ v: 2 }))],
+    ['another format version', JSON.stringify(stored({ v: 1 }))],
     ['another client', JSON.stringify(stored({ clientId: 'someone-else' }))],
+    ['another issuer (same client id, another tenant)', JSON.stringify(stored({ issuer: 'https://other-tenant.example.com' }))],
+    ['no issuer', JSON.stringify(stored({ issuer: undefined }))],
     ['a missing access token', JSON.stringify(stored({}, { accessToken: '' }))],
     ['a string expiresAt', JSON.stringify(stored({}, { expiresAt: 'soon' }))],
     ['a user without sub', JSON.stringify(stored({ user: { name: 'x' } }))],
-    ['metadata pointing at plain http', JSON.stringify(stored({ meta: { issuer: ISSUER, token_endpoint: 'http://evil.example/token' } }))],
   ])('discards %s and ends the session cleanly', async (_what, raw) => {
     sessionStorage.setItem(KEY, raw);
     const { client } = makeClient();
@@ -50,7 +52,7 @@ describe('stored sessions', () => {
   });
 
   it('drops an expired session that has no refresh token', () => {
-    sessionStorage.setItem(KEY, JSON.stringify(stored({}, { expiresAt: Date.now() - 1000, refreshToken: undefined })));
+    sessionStorage.setItem(KEY, JSON.stringify(stored({ refreshId: undefined }, { expiresAt: Date.now() - 1000, refreshToken: undefined })));
     const { client } = makeClient();
     expect(client.getState().status).toBe('unauthenticated');
   });

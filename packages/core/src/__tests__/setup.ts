@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { server } from './msw.js';
-import { clearDiscoveryCache } from '../protocol.js';
+import { clearDiscoveryCache } from '../protocol/discovery.js';
 import { liveClients } from './fixtures.js';
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors.js';
 import { normalizeReturnTo, parseSecureUrl } from '../url.js';
-import { createAuthClient } from '../authClient.js';
+import { createAuthClient } from '../client/createAuthClient.js';
 
 const ORIGIN = 'http://localhost:3000';
 

@@ -1,6 +1,6 @@
 import { act, fireEvent, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AuthError } from '@pkce-auth/core';
+import { AuthError, createAuthClient } from '@pkce-auth/core';
 import { RequireAuth } from '../RequireAuth.js';
 import { createMockAuthClient } from '../testing.js';
 import { renderStrict } from './helpers.js';
@@ -42,8 +42,15 @@ describe('<RequireAuth>', () => {
     expect(client.calls.login).toHaveLength(1);
   });
 
-  it('starts one login for sibling guards on the same page', async () => {
-    const client = createMockAuthClient({ signInOnLogin: false });
+  it('starts one login for sibling guards on the same page (the core client’s login is single-flight)', async () => {
+    const navigations: string[] = [];
+    const client = createAuthClient({
+      clientId: 'notes-spa',
+      redirectUri: 'http://localhost:3000/callback',
+      endpoints: { authorization: 'https://auth.example.com/authorize', token: 'https://auth.example.com/token' },
+      scope: 'notes:read',
+      navigate: (url) => void navigations.push(url),
+    });
     renderStrict(
       <>
         <RequireAuth><p>a</p></RequireAuth>
@@ -51,8 +58,12 @@ describe('<RequireAuth>', () => {
       </>,
       { client },
     );
+    // The PKCE challenge is computed with WebCrypto: wait for the redirect, then for any other.
+    await vi.waitFor(() => expect(navigations.length).toBeGreaterThan(0));
     await flush();
-    expect(client.calls.login).toHaveLength(1);
+    expect(navigations).toHaveLength(1);
+    expect(new URL(navigations[0] as string).searchParams.get('state')).toBeTruthy();
+    client.destroy();
   });
 
   it('merges loginOptions over the default returnTo', async () => {

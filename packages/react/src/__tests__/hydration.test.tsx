@@ -25,11 +25,11 @@ describe('hydration after server rendering', () => {
     sessionStorage.setItem(
       KEY,
       JSON.stringify({
-        v: 1,
+        v: 2,
+        issuer: 'http://localhost:4000',
         clientId: 'notes-spa',
         receivedAt: Date.now(),
         user: { sub: 'u1', name: 'Ada' },
-        meta: { issuer: 'http://localhost:4000', token_endpoint: 'http://localhost:4000/token' },
         tokens: { accessToken: 'at', tokenType: 'Bearer', expiresAt: Date.now() + 300_000 },
       }),
     );

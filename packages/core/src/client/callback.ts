@@ -1,0 +1,93 @@
+import { AuthError } from '../errors.js';
+import { noop } from '../objects.js';
+import { validateCallback } from '../protocol/callback.js';
+import { codeGrant } from '../protocol/tokenRequests.js';
+import type { AuthUser } from '../types.js';
+import { normalizeReturnTo, tryUrl } from '../url.js';
+import type { AuthStateStore } from './authState.js';
+import type { ClientConfig } from './options.js';
+import { PENDING_TTL_MS, type PendingLogin, type PendingLogins } from './pendingLogins.js';
+import type { MetadataSource } from './serverMetadata.js';
+import type { Session } from './session.js';
+import { newRefreshId, type StoredSession } from './storedSession.js';
+
+export interface CallbackDeps {
+  config: ClientConfig;
+  pending: PendingLogins;
+  metadata: MetadataSource;
+  session: Session;
+  state: AuthStateStore;
+}
+
+/** Completes logins at the redirect URI: one code exchange per `state` for the life of the page. */
+export interface CallbackHandler {
+  handle(url?: string): Promise<{ returnTo: string }>;
+  /** The last exchange, settled or not, for callers that wait for its session. */
+  inFlight(): Promise<unknown> | undefined;
+}
+
+const stateMismatch = (why: string): AuthError => new AuthError('state_mismatch', `${why}; start the login again`);
+
+/** What a pending login read back from storage must hold before its code is spent. */
+function checkPending(pending: PendingLogin, config: ClientConfig): void {
+  if (Date.now() - pending.createdAt >= PENDING_TTL_MS) throw stateMismatch('this sign-in took longer than 10 minutes and expired');
+  if (config.openid && !pending.nonce) throw stateMismatch('this sign-in lacks the nonce its ID token must carry');
+}
+
+export function createCallbackHandler(deps: CallbackDeps): CallbackHandler {
+  const { config, session, state } = deps;
+  const exchanges = new Map<string, Promise<{ returnTo: string }>>();
+  let last: Promise<unknown> | undefined;
+
+  async function complete(url: URL): Promise<{ returnTo: string }> {
+    const states = url.searchParams.getAll('state');
+    if (states.length > 1) throw stateMismatch('the callback URL carries `state` more than once');
+    const pending = states[0] ? deps.pending.take(states[0]) : undefined;
+    if (!pending) {
+      const current = session.current();
+      if (!current) throw stateMismatch(states[0] ? 'this sign-in matches no login started in this tab (used, expired or from elsewhere)' : 'the callback URL has no `state`');
+      // A reload or the back button on the callback page: the session is already there.
+      state.show(current);
+      return { returnTo: '/' };
+    }
+    checkPending(pending, config);
+    const te = deps.metadata.tokenEndpoint(deps.metadata.forPendingLogin(pending.meta));
+    const validated = validateCallback(te.as, te.client, url.searchParams, pending.state);
+    // Checked again at use: storage is outside input, and a spent code cannot be taken back.
+    const returnTo = normalizeReturnTo(pending.returnTo, config.origin);
+    const { tokens, claims } = await codeGrant(te, validated, config.redirectUri, pending.verifier, { nonce: pending.nonce, maxAge: pending.maxAge });
+    const user = claims ? ({ ...claims } as AuthUser) : null;
+    const established: StoredSession = { v: 2, issuer: config.issuer, clientId: config.clientId, tokens, receivedAt: Date.now(), user };
+    session.establish(tokens.refreshToken ? { ...established, refreshId: newRefreshId() } : established);
+    return { returnTo };
+  }
+
+  const failed = (cause: unknown): never => {
+    const error = cause instanceof AuthError ? cause : new AuthError('authorization_error', String(cause), { cause });
+    state.fail(error);
+    throw error;
+  };
+
+  return {
+    handle(url) {
+      const href = url ?? (typeof location === 'undefined' ? undefined : location.href);
+      const parsed = href ? tryUrl(href) : undefined;
+      if (!parsed) {
+        return Promise.reject(
+          href ? new AuthError('state_mismatch', `the callback URL is not a URL: ${href}`) : new AuthError('invalid_config', 'handleCallback() needs a URL outside a browser'),
+        );
+      }
+      const states = parsed.searchParams.getAll('state');
+      // One exchange per state for the life of the page, whatever React does with effects.
+      const key = states.length === 1 ? `state:${states[0]}` : `url:${href}`;
+      let promise = exchanges.get(key);
+      if (!promise) {
+        promise = complete(parsed).catch(failed);
+        exchanges.set(key, promise);
+        last = promise.catch(noop);
+      }
+      return promise;
+    },
+    inFlight: () => last,
+  };
+}

@@ -1,0 +1,100 @@
+import { createMemoryStorage, webStorage } from '../storage.js';
+import type { AuthClient, AuthClientOptions } from '../types.js';
+import { createTokenAccess } from './accessToken.js';
+import { attachBearer, createApiFetch } from './apiFetch.js';
+import { createAuthState } from './authState.js';
+import { createCallbackHandler } from './callback.js';
+import { createLogin } from './login.js';
+import { createLogout } from './logout.js';
+import { resolveOptions, type ClientConfig } from './options.js';
+import { createPendingLogins } from './pendingLogins.js';
+import { createRefresher, type Refresher } from './refresher.js';
+import { createRefreshLimiter } from './refreshLimiter.js';
+import { createMetadataSource } from './serverMetadata.js';
+import { createSession, initialSession, type Session } from './session.js';
+import { createSpentRefreshTokens } from './spentRefreshTokens.js';
+import { createSessionPersistence } from './storedSession.js';
+import { createTabLock } from './tabLock.js';
+import { createTabSync } from './tabSync.js';
+import { createTokenTiming } from './tokenTiming.js';
+
+/** The refresh machinery of one client: limiter, cross-tab lock, spent-token memory, refresher. */
+function refreshing(config: ClientConfig, session: Session, deps: Pick<Parameters<typeof createRefresher>[0], 'state' | 'timing' | 'metadata'>) {
+  const { prefix, storage } = config;
+  const shared = storage.shared ? storage.session : undefined;
+  const limiter = createRefreshLimiter(shared, `${prefix}:refresh-log`);
+  const withLock = createTabLock(`${prefix}:refresh`, shared);
+  const spent = createSpentRefreshTokens(webStorage('localStorage') ?? createMemoryStorage(), `${prefix}:spent-refresh`);
+  const refresher = createRefresher({ config, session, limiter, withLock, spent, ...deps });
+  return { limiter, refresher };
+}
+
+/** Keeps the limiter and the timer in step with the session, and the other tabs informed. */
+function wire(config: ClientConfig, session: Session, refresher: Refresher, limiter: ReturnType<typeof createRefreshLimiter>) {
+  const tabs = createTabSync(
+    { name: config.prefix, sessionKey: `${config.prefix}:session`, shared: config.storage.shared },
+    {
+      remoteChange: () => session.sync(),
+      online() {
+        // Back online: one immediate attempt whatever the backoff says.
+        limiter.skipBackoff();
+        refresher.refreshIfDue();
+      },
+      visible() {
+        if (config.storage.shared) session.sync();
+        refresher.refreshIfDue();
+      },
+    },
+  );
+  const unsubscribe = session.onChange((change) => {
+    if (change === 'established' || change === 'ended') limiter.reset();
+    if (change === 'adopted') limiter.succeeded();
+    if (change !== 'adopted') tabs.broadcast();
+    refresher.schedule();
+  });
+  return () => {
+    unsubscribe();
+    tabs.destroy();
+  };
+}
+
+/**
+ * Creates the session client: PKCE logins, the callback, token lifecycle, storage, refresh and
+ * cross-tab sync. Create it once at module scope; it is usable outside React.
+ *
+ * @throws AuthError `invalid_config` when an option is unusable (the message names it).
+ * @see https://www.rfc-editor.org/rfc/rfc7636 (PKCE), https://www.rfc-editor.org/rfc/rfc9700 (security BCP)
+ */
+export function createAuthClient(options: AuthClientOptions): AuthClient {
+  const config = resolveOptions(options);
+  const { prefix } = config;
+  const timing = createTokenTiming(config.leewayMs);
+  const persistence = createSessionPersistence(config.storage.session, `${prefix}:session`, config);
+  const initial = initialSession(persistence, timing);
+  const state = createAuthState(config, initial);
+  const session = createSession(persistence, state, initial);
+  const metadata = createMetadataSource(config);
+  const pending = createPendingLogins(config.storage.pending, `${prefix}:pending`);
+  const { limiter, refresher } = refreshing(config, session, { state, timing, metadata });
+  const callback = createCallbackHandler({ config, pending, metadata, session, state });
+  const tokens = createTokenAccess({ session, timing, limiter, refresher, callbackInFlight: callback.inFlight });
+  const logout = createLogout({ config, session, state, refresher, metadata });
+  const unwire = wire(config, session, refresher, limiter);
+  if (initial && state.getState().status === 'authenticated') refresher.schedule();
+
+  return {
+    getState: state.getState,
+    subscribe: state.subscribe,
+    login: createLogin({ config, metadata, pending, session, state, logout }),
+    handleCallback: callback.handle,
+    getAccessToken: tokens.getAccessToken,
+    refresh: tokens.refresh,
+    logout: logout.logout,
+    fetch: createApiFetch({ config, session, tokens, attach: attachBearer }),
+    destroy() {
+      refresher.stop();
+      unwire();
+      state.clear();
+    },
+  };
+}

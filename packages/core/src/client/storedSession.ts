@@ -1,0 +1,84 @@
+import * as oauth from 'oauth4webapi';
+import { defined, isObject } from '../objects.js';
+import type { TokenSet } from '../protocol/tokenResponse.js';
+import { readJson, safeRemove, writeJson } from '../storage.js';
+import type { AuthUser, StorageLike } from '../types.js';
+import { parseStored, check, isString, optional } from './parseStored.js';
+
+/**
+ * What a stored session holds: tokens, user and whose session it is. No endpoint: where tokens
+ * go is decided by the configuration, never by storage.
+ */
+export interface StoredSession {
+  v: 2;
+  issuer: string;
+  clientId: string;
+  tokens: TokenSet;
+  /** Epoch ms when the tokens were received: with `expiresAt` it gives the token's lifetime. */
+  receivedAt: number;
+  user: AuthUser | null;
+  /** A random id of the refresh token, present with it: what the spent-token log remembers. */
+  refreshId?: string;
+}
+
+/** A fresh id for a newly received refresh token. */
+export const newRefreshId = (): string => oauth.generateRandomState();
+
+/** Whose sessions a client accepts. */
+export interface SessionOwner {
+  issuer: string;
+  clientId: string;
+}
+
+function parseTokens(value: unknown): TokenSet {
+  const { accessToken, tokenType, expiresAt, scope, refreshToken, idToken } = value as Record<string, unknown>;
+  check(
+    isString(accessToken) &&
+      tokenType === 'Bearer' &&
+      optional(expiresAt, Number.isFinite) &&
+      optional(scope, (s) => typeof s === 'string') &&
+      optional(refreshToken) &&
+      optional(idToken),
+  );
+  return defined({ accessToken, tokenType, expiresAt, scope, refreshToken, idToken } as TokenSet);
+}
+
+/**
+ * Validates a stored session for `owner`: another issuer's, client's or format's reads as none.
+ */
+export function parseSession(value: unknown, owner: SessionOwner): StoredSession | undefined {
+  return parseStored(() => {
+    const { v, issuer, clientId, tokens: rawTokens, receivedAt, user, refreshId } = value as Record<string, unknown>;
+    const tokens = parseTokens(rawTokens);
+    check(
+      v === 2 &&
+        (tokens.refreshToken === undefined ? refreshId === undefined : isString(refreshId)) &&
+        issuer === owner.issuer &&
+        clientId === owner.clientId &&
+        Number.isFinite(receivedAt) &&
+        (user === null || (isObject(user) && isString(user.sub))),
+    );
+    const session: StoredSession = { v: 2, issuer: owner.issuer, clientId: owner.clientId, tokens, receivedAt: receivedAt as number, user: user as AuthUser | null };
+    return refreshId === undefined ? session : { ...session, refreshId: refreshId as string };
+  });
+}
+
+/** Reads and writes one client's session record; what fails validation is removed. */
+export interface SessionPersistence {
+  read(): StoredSession | undefined;
+  write(session: StoredSession): void;
+  remove(): void;
+}
+
+export function createSessionPersistence(storage: StorageLike, key: string, owner: SessionOwner): SessionPersistence {
+  return {
+    read() {
+      const raw = readJson(storage, key);
+      const parsed = raw === undefined ? undefined : parseSession(raw, owner);
+      if (raw !== undefined && !parsed) safeRemove(storage, key);
+      return parsed;
+    },
+    write: (session) => writeJson(storage, key, session),
+    remove: () => safeRemove(storage, key),
+  };
+}
