@@ -14,6 +14,8 @@ export const auth = createAuthClient({
   postLogoutRedirectUri: config.postLogoutRedirectUri,
   scope: config.scope,
   storage: config.storage,
+  // The only place `auth.fetch` sends the access token: the notes API.
+  apis: [{ url: config.notesApiUrl }],
   ...(authorizeParams ? { authorizeParams } : {}),
 });
 
