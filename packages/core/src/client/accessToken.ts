@@ -1,6 +1,7 @@
 import { AuthError } from '../errors.js';
 import type { RefreshLimiter } from './refreshLimiter.js';
-import { loginRequired, type Refresher } from './refresher.js';
+import type { Refresher } from './refresher.js';
+import { loginRequired } from './refreshRequest.js';
 import type { Session } from './session.js';
 import type { TokenTiming } from './tokenTiming.js';
 

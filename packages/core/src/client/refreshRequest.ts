@@ -1,0 +1,89 @@
+import { AuthError } from '../errors.js';
+import { defined } from '../objects.js';
+import { requestError } from '../protocol/http.js';
+import { refreshGrant, type TokenEndpoint } from '../protocol/tokenRequests.js';
+import type { TokenSet } from '../protocol/tokenResponse.js';
+import type { AuthUser } from '../types.js';
+import type { RefresherDeps } from './refresher.js';
+import { newRefreshId, type StoredSession } from './storedSession.js';
+
+export const loginRequired = (why: string): AuthError => new AuthError('login_required', `${why}; sign in again`);
+
+/** Whether a refresh response rotated the refresh token (else the old one stays valid). */
+const rotated = (tokens: TokenSet, old: string): boolean => tokens.refreshToken !== undefined && tokens.refreshToken !== old;
+
+/** The session after a refresh: what the response omits stays (a non-rotating server's refresh token, the ID token, scope). */
+function refreshed(session: StoredSession, tokens: TokenSet, user: AuthUser | null): StoredSession {
+  const next = { ...session, receivedAt: Date.now(), tokens: defined<TokenSet>({ ...session.tokens, expiresAt: undefined, ...tokens }), user };
+  return rotated(tokens, session.tokens.refreshToken as string) ? { ...next, refreshId: newRefreshId() } : next;
+}
+
+/** The stored session when another tab rotated the refresh token first (read inside the lock). */
+function newerInStorage({ config, session }: RefresherDeps, refreshToken: string): StoredSession | undefined {
+  const latest = config.storage.shared ? session.read() : undefined;
+  return latest && latest.tokens.refreshToken !== refreshToken ? latest : undefined;
+}
+
+/** A duplicated tab's copy of a refresh token another tab already used: drop it, never send it. */
+function giveUp({ session, timing }: RefresherDeps, stored: StoredSession): never {
+  const error = loginRequired('another tab already used this session’s refresh token (a duplicated tab?)');
+  const { refreshToken: _spent, ...tokens } = stored.tokens;
+  const { refreshId: _id, ...rest } = stored;
+  if (timing.isExpired(stored)) session.end(error);
+  else session.update({ ...rest, tokens });
+  throw error;
+}
+
+/** The refresh token sent, with its id: undefined when the request never left (discovery failed). */
+type Sent = { refreshToken: string; refreshId: string } | undefined;
+
+/** A failed refresh: end the session (refused), adopt another tab's (lost a race), or back off (no answer). */
+function onFailure(deps: RefresherDeps, cause: unknown, sent: Sent, startEpoch: number): void {
+  const { session, limiter } = deps;
+  const error = requestError(cause, 'refresh failed');
+  if (session.epoch() !== startEpoch) throw error;
+  if (sent && (error.code === 'token_error' || error.code === 'invalid_id_token')) {
+    // Lost a race with another tab that rotated the refresh token first: use its session.
+    const latest = error.code === 'token_error' ? newerInStorage(deps, sent.refreshToken) : undefined;
+    if (latest) return session.adopt(latest);
+    session.end(error);
+  } else {
+    // No answer (network, timeout, 5xx): the server did not spend the refresh token.
+    if (sent && error.code === 'network_error') deps.spent.release(sent.refreshId);
+    limiter.failed(error);
+    deps.state.setError(error);
+  }
+  throw error;
+}
+
+/**
+ * Sends one refresh request for `stored` (inside the refresh lock, after the limiter allowed it):
+ * the refresh token is claimed first, so no tab ever presents it twice; the result replaces the
+ * session unless it ended meanwhile.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-6, https://www.rfc-editor.org/rfc/rfc9700#section-4.14
+ */
+export async function sendRefresh(deps: RefresherDeps, stored: StoredSession, refreshToken: string, refreshId: string): Promise<void> {
+  const { session } = deps;
+  const startEpoch = session.epoch();
+  let te: TokenEndpoint;
+  try {
+    te = deps.metadata.tokenEndpoint(await deps.metadata.get());
+  } catch (cause) {
+    return onFailure(deps, cause, undefined, startEpoch);
+  }
+  if (!deps.spent.claim(refreshId)) giveUp(deps, stored);
+  try {
+    const { tokens, claims } = await refreshGrant(te, refreshToken);
+    if (claims && stored.user && claims.sub !== stored.user.sub) {
+      throw new AuthError('invalid_id_token', 'the refreshed ID token is for another person (`sub` changed); sign in again');
+    }
+    // A server that does not rotate keeps the token valid: ours (and a duplicated tab's) to use again.
+    if (!rotated(tokens, refreshToken)) deps.spent.release(refreshId);
+    if (session.epoch() !== startEpoch) return; // signed out meanwhile: drop the result
+    session.update(refreshed(stored, tokens, claims ? ({ ...claims } as AuthUser) : stored.user));
+    deps.limiter.succeeded();
+  } catch (cause) {
+    onFailure(deps, cause, { refreshToken, refreshId }, startEpoch);
+  }
+}
