@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { callbackBench } from './callback.mjs';
 import { median, table } from './lib.mjs';
+import { moduleReport } from './modules.mjs';
 import { tokenBench } from './tokens.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,7 +36,7 @@ async function loadMeasure() {
 const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
 
 async function sizeSection() {
-  const { measure, apps } = await loadMeasure();
+  const { measure, apps, REALISTIC_APP } = await loadMeasure();
   const sizes = [];
   for (const [name, file, external] of apps) sizes.push({ name, file, ...(await measure(file, external)) });
   const markdown = [
@@ -43,6 +44,8 @@ async function sizeSection() {
       ['app (bench/apps, react external, esbuild --minify)', 'raw', 'gzip -9', 'brotli'],
       sizes.map((s) => [s.name, kB(s.raw), kB(s.gzip), kB(s.brotli)]),
     ),
+    '',
+    moduleReport(REALISTIC_APP, sizes.find((s) => s.file === REALISTIC_APP)),
   ].join('\n');
   return { markdown, sizes };
 }
