@@ -7,6 +7,7 @@ const auth = createAuthClient({
   redirectUri: `${location.origin}/callback`,
   issuer: 'https://auth.example.com',
   scope: 'openid profile offline_access notes:read',
+  apis: [{ url: 'https://api.example.com' }],
 });
 
 function Notes() {
