@@ -77,3 +77,23 @@ export function writeJson(storage: StorageLike, key: string, value: unknown): vo
     throw new AuthError('invalid_config', `storage refused "${key}" (full or disabled?)`, { cause });
   }
 }
+
+/** A list kept as JSON under one key; an empty list removes the key. */
+export interface StoredList<T> {
+  /** The items that pass `isItem`; anything else read back is ignored. */
+  read(): T[];
+  write(items: T[]): void;
+}
+
+export function storedList<T>(storage: StorageLike, key: string, isItem: (item: unknown) => item is T): StoredList<T> {
+  return {
+    read() {
+      const list = readJson(storage, key);
+      return Array.isArray(list) ? list.filter(isItem) : [];
+    },
+    write(items) {
+      if (items.length) writeJson(storage, key, items);
+      else safeRemove(storage, key);
+    },
+  };
+}

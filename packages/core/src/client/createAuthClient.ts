@@ -22,7 +22,7 @@ import { createTokenTiming } from './tokenTiming.js';
 function refreshing(config: ClientConfig, session: Session, deps: Pick<Parameters<typeof createRefresher>[0], 'state' | 'timing' | 'metadata'>) {
   const { prefix, storage } = config;
   const shared = storage.shared ? storage.session : undefined;
-  const limiter = createRefreshLimiter(shared, `${prefix}:refresh-log`);
+  const limiter = createRefreshLimiter(shared ?? createMemoryStorage(), `${prefix}:refresh-log`);
   const withLock = createTabLock(`${prefix}:refresh`, shared);
   const spent = createSpentRefreshTokens(webStorage('localStorage') ?? createMemoryStorage(), `${prefix}:spent-refresh`);
   const refresher = createRefresher({ config, session, limiter, withLock, spent, ...deps });

@@ -1,5 +1,5 @@
 import type { AuthError } from '../errors.js';
-import { readJson, safeRemove, writeJson } from '../storage.js';
+import { storedList } from '../storage.js';
 import type { StorageLike } from '../types.js';
 
 /** Refresh requests allowed in any sliding minute, per session, successes included. */
@@ -29,40 +29,23 @@ export interface RefreshLimiter {
 }
 
 /**
- * Where the times of recent requests are kept: in storage when the session is shared by tabs
- * (the limit is the session's, not the tab's), else in memory. Read back, only finite numbers
- * in the past minute count; a tampered entry can only make refreshes rarer.
+ * `storage` keeps the times of recent requests: the shared storage when tabs share the session
+ * (the limit is the session's, not the tab's), else memory. Read back, only times in the past
+ * minute count; a tampered entry can only make refreshes rarer.
  */
-function createRequestLog(storage: StorageLike | undefined, key: string) {
-  let memory: number[] = [];
-  const recent = (times: unknown): number[] =>
-    (Array.isArray(times) ? times : []).filter((t): t is number => Number.isFinite(t) && t > Date.now() - MINUTE && t <= Date.now());
-  return {
-    read: (): number[] => recent(storage ? readJson(storage, key) : memory),
-    write(times: number[]): void {
-      if (storage) writeJson(storage, key, times);
-      else memory = times;
-    },
-    clear(): void {
-      memory = [];
-      if (storage) safeRemove(storage, key);
-    },
-  };
-}
-
-export function createRefreshLimiter(shared: StorageLike | undefined, key: string): RefreshLimiter {
-  const log = createRequestLog(shared, key);
+export function createRefreshLimiter(storage: StorageLike, key: string): RefreshLimiter {
+  const list = storedList(storage, key, (t): t is number => typeof t === 'number' && t > Date.now() - MINUTE && t <= Date.now());
   let failures = 0;
   let backoffUntil = 0;
   let last: AuthError | null = null;
   const windowFullUntil = (times: number[]): number =>
     times.length >= MAX_REFRESHES_PER_MINUTE ? (times[times.length - MAX_REFRESHES_PER_MINUTE] as number) + MINUTE : 0;
-  const nextAt = (): number => Math.max(backoffUntil, windowFullUntil(log.read()));
+  const nextAt = (): number => Math.max(backoffUntil, windowFullUntil(list.read()));
   return {
     nextAt,
     take() {
       if (Date.now() < nextAt()) return false;
-      log.write([...log.read(), Date.now()].slice(-MAX_REFRESHES_PER_MINUTE));
+      list.write([...list.read(), Date.now()].slice(-MAX_REFRESHES_PER_MINUTE));
       return true;
     },
     failed(error) {
@@ -81,7 +64,7 @@ export function createRefreshLimiter(shared: StorageLike | undefined, key: strin
     reset() {
       failures = backoffUntil = 0;
       last = null;
-      log.clear();
+      list.write([]);
     },
   };
 }

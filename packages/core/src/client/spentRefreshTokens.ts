@@ -1,4 +1,4 @@
-import { readJson, safeRemove, writeJson } from '../storage.js';
+import { storedList } from '../storage.js';
 import type { StorageLike } from '../types.js';
 
 /** How many spent refresh tokens are remembered. */
@@ -20,21 +20,14 @@ export interface SpentRefreshTokens {
 }
 
 export function createSpentRefreshTokens(storage: StorageLike, key: string): SpentRefreshTokens {
-  const read = (): string[] => {
-    const list = readJson(storage, key);
-    return Array.isArray(list) ? list.filter((item): item is string => typeof item === 'string') : [];
-  };
-  const write = (list: string[]): void => {
-    if (list.length) writeJson(storage, key, list.slice(-REMEMBERED));
-    else safeRemove(storage, key);
-  };
+  const list = storedList(storage, key, (item): item is string => typeof item === 'string');
   return {
     claim(refreshId) {
-      const list = read();
-      if (list.includes(refreshId)) return false;
-      write([...list, refreshId]);
+      const spent = list.read();
+      if (spent.includes(refreshId)) return false;
+      list.write([...spent, refreshId].slice(-REMEMBERED));
       return true;
     },
-    release: (refreshId) => write(read().filter((item) => item !== refreshId)),
+    release: (refreshId) => list.write(list.read().filter((item) => item !== refreshId)),
   };
 }
