@@ -25,6 +25,10 @@ export const APP_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const DEMO = { username: 'demo', password: 'demo', name: 'Demo User', sub: 'demo-user' } as const;
 export const CLIENT_ID = 'notes-spa';
 export const SESSION_KEY = `pkce-auth:${CLIENT_ID}:session`;
+/** localStorage: the `refreshId`s of refresh tokens any tab of the origin already presented. */
+export const SPENT_REFRESH_KEY = `pkce-auth:${CLIENT_ID}:spent-refresh`;
+/** The Web Lock every refresh of the client runs under (all storage kinds). */
+export const REFRESH_LOCK = `pkce-auth:${CLIENT_ID}:refresh`;
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -481,9 +485,16 @@ export async function signIn(page: Page, stack: Pick<Stack, 'issuer' | 'appUrl'>
 // ---------------------------------------------------------------------------------------------
 // Reading the app's state from the page.
 
+/** The stored session (format v2: no endpoints; bound to issuer + client). */
 export interface StoredSessionView {
-  tokens: { accessToken: string; refreshToken?: string; expiresAt?: number; idToken?: string };
+  v: 2;
+  issuer: string;
+  clientId: string;
+  tokens: { accessToken: string; tokenType: string; refreshToken?: string; expiresAt?: number; idToken?: string; scope?: string };
   receivedAt: number;
+  user: { sub: string; [claim: string]: unknown } | null;
+  /** The random id of the refresh token (present with it): what the spent-token list remembers. */
+  refreshId?: string;
 }
 
 export async function storageDump(page: Page): Promise<{ session: Record<string, string>; local: Record<string, string> }> {
@@ -506,6 +517,48 @@ export async function storedSession(page: Page): Promise<StoredSessionView | nul
   const raw = session[SESSION_KEY] ?? local[SESSION_KEY];
   return raw ? (JSON.parse(raw) as StoredSessionView) : null;
 }
+
+/** The spent-refresh-token list in the page's localStorage (ids, never tokens). */
+export async function spentRefreshIds(page: Page): Promise<string[]> {
+  const raw = (await storageDump(page)).local[SPENT_REFRESH_KEY];
+  return raw ? (JSON.parse(raw) as string[]) : [];
+}
+
+/** When a refresh is due for a stored session: `min(60 s, lifetime / 2)` before expiry (the app's default leeway). */
+export const dueAtOf = (s: StoredSessionView): number => {
+  const lifetime = s.tokens.expiresAt! - s.receivedAt;
+  return s.tokens.expiresAt! - Math.min(60_000, lifetime / 2);
+};
+
+/** Init script (every document): logs each Web Lock the page asks for (the SDK's refresh lock). */
+export function installLockProbe(): void {
+  const w = window as unknown as { __lockRequests: { name: string; at: number }[] };
+  w.__lockRequests = [];
+  const locks = navigator.locks as LockManager | undefined;
+  if (!locks) return;
+  const original = locks.request.bind(locks) as (...args: unknown[]) => Promise<unknown>;
+  (locks as unknown as { request: (...args: unknown[]) => Promise<unknown> }).request = (...args: unknown[]) => {
+    w.__lockRequests.push({ name: String(args[0]), at: Date.now() });
+    return original(...args);
+  };
+}
+
+/** Init script (every document): logs each text `auth-status` shows, with the time it appeared. */
+export function installStatusProbe(): void {
+  const w = window as unknown as { __statusLog: { text: string; at: number }[] };
+  w.__statusLog = [];
+  new MutationObserver(() => {
+    const text = document.querySelector('[data-testid="auth-status"]')?.textContent ?? null;
+    const last = w.__statusLog[w.__statusLog.length - 1];
+    if (text !== null && last?.text !== text) w.__statusLog.push({ text, at: Date.now() });
+  }).observe(document, { childList: true, subtree: true, characterData: true });
+}
+
+export const statusLog = (page: Page): Promise<{ text: string; at: number }[]> =>
+  page.evaluate(() => (window as unknown as { __statusLog: { text: string; at: number }[] }).__statusLog);
+
+export const lockRequests = (page: Page): Promise<{ name: string; at: number }[]> =>
+  page.evaluate(() => (window as unknown as { __lockRequests: { name: string; at: number }[] }).__lockRequests);
 
 export const byTestId = (page: Page, id: string) => page.getByTestId(id);
 

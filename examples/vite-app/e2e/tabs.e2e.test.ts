@@ -8,60 +8,29 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import {
   closeQuietly,
   DEMO,
+  dueAtOf,
   dumpPages,
+  installLockProbe,
+  installStatusProbe,
   launchBrowser,
+  lockRequests,
   recordRequests,
   report,
   SESSION_KEY,
   signIn,
   sleep,
   startStack,
+  statusLog,
   storageDump,
   storedSession,
   waitUntil,
   type RequestLog,
   type Stack,
-  type StoredSessionView,
 } from './harness';
 
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 120_000 });
 
 const TTL_SECONDS = 10;
-
-/** Runs in every document: logs when the page asks for a Web Lock (the SDK's cross-tab refresh lock). */
-function installLockProbe(): void {
-  const w = window as unknown as { __lockRequests: { name: string; at: number }[] };
-  w.__lockRequests = [];
-  const locks = navigator.locks as LockManager | undefined;
-  if (!locks) return;
-  const original = locks.request.bind(locks) as (...args: unknown[]) => Promise<unknown>;
-  (locks as unknown as { request: (...args: unknown[]) => Promise<unknown> }).request = (...args: unknown[]) => {
-    w.__lockRequests.push({ name: String(args[0]), at: Date.now() });
-    return original(...args);
-  };
-}
-
-/** Runs in every document: logs each text `auth-status` shows, with the time it appeared. */
-function installStatusProbe(): void {
-  const w = window as unknown as { __statusLog: { text: string; at: number }[] };
-  w.__statusLog = [];
-  new MutationObserver(() => {
-    const text = document.querySelector('[data-testid="auth-status"]')?.textContent ?? null;
-    const last = w.__statusLog[w.__statusLog.length - 1];
-    if (text !== null && last?.text !== text) w.__statusLog.push({ text, at: Date.now() });
-  }).observe(document, { childList: true, subtree: true, characterData: true });
-}
-
-const statusLog = (page: Page): Promise<{ text: string; at: number }[]> =>
-  page.evaluate(() => (window as unknown as { __statusLog: { text: string; at: number }[] }).__statusLog);
-
-const lockRequests = (page: Page): Promise<{ name: string; at: number }[]> =>
-  page.evaluate(() => (window as unknown as { __lockRequests: { name: string; at: number }[] }).__lockRequests);
-
-const dueAtOf = (s: StoredSessionView): number => {
-  const lifetime = s.tokens.expiresAt! - s.receivedAt;
-  return s.tokens.expiresAt! - Math.min(60_000, lifetime / 2);
-};
 
 let stack: Stack | undefined;
 let browser: Browser | undefined;
