@@ -1,5 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { clearDiscoveryCache } from '../protocol/discovery.js';
 import { createMemoryStorage } from '../storage.js';
 import { CLIENT_ID, fakeServer, json, makeClient, signIn, TOKEN_ENDPOINT } from './fixtures.js';
 import { server } from './msw.js';
@@ -85,11 +86,11 @@ describe('one refresh limiter for every trigger', () => {
 
 describe('a duplicated tab (sessionStorage copied by the browser)', () => {
   /** Tab B starts with a copy of tab A's sessionStorage, as "Duplicate tab" and window.open do. */
-  function duplicate() {
+  function duplicate(opts: Parameters<typeof makeClient>[0] = {}) {
     const copy = createMemoryStorage();
     const raw = sessionStorage.getItem(`pkce-auth:${CLIENT_ID}:session`);
     if (raw) copy.setItem(`pkce-auth:${CLIENT_ID}:session`, raw);
-    return makeClient({ storage: copy, autoRefresh: false }).client;
+    return makeClient({ storage: copy, autoRefresh: false, ...opts }).client;
   }
 
   it('never presents a refresh token the original already used: the copy drops it and the original’s grant survives', async () => {
@@ -107,6 +108,30 @@ describe('a duplicated tab (sessionStorage copied by the browser)', () => {
     expect(refreshCalls(fake).map((c) => c.body.get('refresh_token'))).toEqual(['rt-1', 'rt-2']);
     expect(original.getState().tokens?.accessToken).toBe('at-3');
     expect(original.getState().error).toBeNull();
+  });
+
+  it('the copy finds its token spent before asking the server anything (not even discovery)', async () => {
+    const { client: original, fake } = await signedIn({}, { autoRefresh: false });
+    const copy = duplicate();
+    await original.refresh();
+    clearDiscoveryCache();
+    const discoveries = fake.calls.discovery;
+    await expect(copy.refresh()).rejects.toMatchObject({ code: 'login_required' });
+    expect(fake.calls.discovery).toBe(discoveries);
+    expect(refreshCalls(fake)).toHaveLength(1);
+  });
+
+  it('a copy without its refresh token is signed out when the access token expires, with no request', async () => {
+    const { client: original, fake } = await signedIn();
+    const copy = duplicate({ autoRefresh: true });
+    await original.refresh();
+    await expect(copy.refresh()).rejects.toMatchObject({ code: 'login_required' });
+    expect(copy.getState().status).toBe('authenticated');
+    await vi.advanceTimersByTimeAsync(301_000);
+    expect(copy.getState()).toMatchObject({ status: 'unauthenticated', tokens: null });
+    // rt-1 went to the server once (the original's refresh); the copy never sent it.
+    expect(fake.calls.token.filter((c) => c.body.get('refresh_token') === 'rt-1')).toHaveLength(1);
+    original.destroy();
   });
 
   it('once its access token expires, the copy is signed out instead of spending the token again', async () => {

@@ -51,6 +51,22 @@ describe('stored sessions', () => {
     await expect(client.logout({ localOnly: true })).resolves.toBeUndefined();
   });
 
+  it('a session without a refresh token ends when its access token expires, with no request', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      sessionStorage.setItem(KEY, JSON.stringify(stored({ refreshId: undefined }, { expiresAt: Date.now() + 5_000, refreshToken: undefined })));
+      const { client } = makeClient();
+      expect(client.getState().status).toBe('authenticated');
+      await vi.advanceTimersByTimeAsync(4_900);
+      expect(client.getState().status).toBe('authenticated');
+      await vi.advanceTimersByTimeAsync(200);
+      expect(client.getState()).toMatchObject({ status: 'unauthenticated', tokens: null, error: null });
+      expect(sessionStorage.getItem(KEY)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('drops an expired session that has no refresh token', () => {
     sessionStorage.setItem(KEY, JSON.stringify(stored({ refreshId: undefined }, { expiresAt: Date.now() - 1000, refreshToken: undefined })));
     const { client } = makeClient();

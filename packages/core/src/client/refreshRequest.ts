@@ -48,7 +48,8 @@ function onFailure(deps: RefresherDeps, cause: unknown, sent: Sent, startEpoch: 
     if (latest) return session.adopt(latest);
     session.end(error);
   } else {
-    // No answer (network, timeout, 5xx): the server did not spend the refresh token.
+    // No answer (network, timeout, 5xx): taken as not spent, so this tab may retry. (Had the server
+    // rotated it before the answer was lost, the retry fails invalid_grant like any client's.)
     if (sent && error.code === 'network_error') deps.spent.release(sent.refreshId);
     limiter.failed(error);
     deps.state.setError(error);
@@ -66,13 +67,15 @@ function onFailure(deps: RefresherDeps, cause: unknown, sent: Sent, startEpoch: 
 export async function sendRefresh(deps: RefresherDeps, stored: StoredSession, refreshToken: string, refreshId: string): Promise<void> {
   const { session } = deps;
   const startEpoch = session.epoch();
+  if (!deps.spent.claim(refreshId)) giveUp(deps, stored);
   let te: TokenEndpoint;
   try {
     te = deps.metadata.tokenEndpoint(await deps.metadata.get());
   } catch (cause) {
+    // Discovery failed: the refresh token never left, so it is not spent.
+    deps.spent.release(refreshId);
     return onFailure(deps, cause, undefined, startEpoch);
   }
-  if (!deps.spent.claim(refreshId)) giveUp(deps, stored);
   try {
     const { tokens, claims } = await refreshGrant(te, refreshToken);
     if (claims && stored.user && claims.sub !== stored.user.sub) {

@@ -71,6 +71,15 @@ export function createRefresher(deps: RefresherDeps): Refresher {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
+  /** A session that cannot be refreshed ends when its access token expires, so guards sign in again. */
+  const endAtExpiry = (expiresAt: number): void => {
+    timer = setTimeout(() => {
+      const current = session.current();
+      if (current && !current.tokens.refreshToken && timing.isExpired(current)) session.end(null);
+      else refresher.schedule();
+    }, Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
+  };
+
   const refresher: Refresher = {
     run(force) {
       return (inFlight ??= deps.withLock(() => refreshInLock(deps, force)).finally(() => {
@@ -86,7 +95,9 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     schedule() {
       clearTimeout(timer);
       const current = session.current();
-      if (stopped || inFlight || !config.autoRefresh || !current?.tokens.refreshToken || current.tokens.expiresAt === undefined) return;
+      if (stopped || inFlight || current?.tokens.expiresAt === undefined) return;
+      if (!current.tokens.refreshToken) return endAtExpiry(current.tokens.expiresAt);
+      if (!config.autoRefresh) return;
       // setTimeout overflows above 2^31-1 ms; a later re-schedule covers very long lifetimes.
       const delay = Math.min(Math.max(0, Math.max(timing.dueAt(current), limiter.nextAt()) - Date.now()), 2 ** 31 - 1);
       timer = setTimeout(() => {
