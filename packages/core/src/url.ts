@@ -22,7 +22,7 @@ export function isLoopback(url: URL): boolean {
 export function parseSecureUrl(value: unknown, name: string, code: AuthErrorCode = 'invalid_config'): URL {
   const url = typeof value === 'string' ? tryUrl(value) : undefined;
   if (url && (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)))) return url;
-  throw new AuthError(code, `${name} must be an absolute URL with https: plain http is allowed only for localhost, 127.0.0.1 and [::1] (got ${JSON.stringify(value)})`);
+  throw new AuthError(code, `${name} must be an absolute https URL (http only on localhost, 127.0.0.1, [::1]), got ${JSON.stringify(value)}`);
 }
 
 /**

@@ -46,7 +46,7 @@ describe('one refresh limiter for every trigger', () => {
     const { client, fake } = await signedIn({}, { autoRefresh: false });
     for (let i = 0; i < 5; i++) await client.refresh();
     expect(refreshCalls(fake)).toHaveLength(5);
-    await expect(client.refresh()).rejects.toMatchObject({ code: 'network_error', message: expect.stringContaining('5 refresh requests a minute') });
+    await expect(client.refresh()).rejects.toMatchObject({ code: 'network_error', message: expect.stringContaining('5 refresh requests this minute') });
     expect(refreshCalls(fake)).toHaveLength(5);
     await vi.advanceTimersByTimeAsync(60_001);
     await client.refresh();

@@ -40,7 +40,7 @@ describe('plain http only on loopback', () => {
 
   it('createAuthClient refuses a non-loopback http issuer and says why', () => {
     expect(() => createAuthClient({ clientId: 'a', redirectUri: `${ORIGIN}/callback`, issuer: 'http://auth.example.com' })).toThrow(
-      /https: plain http is allowed only for localhost/,
+      /https URL \(http only on localhost, 127.0.0.1, \[::1\]\)/,
     );
   });
 

@@ -1,4 +1,3 @@
-import { AuthError } from '../errors.js';
 import type { RefreshLimiter } from './refreshLimiter.js';
 import type { Refresher } from './refresher.js';
 import { loginRequired } from './refreshRequest.js';
@@ -50,7 +49,7 @@ export function createTokenAccess({ session, timing, limiter, refresher, callbac
       if (!refresher.inFlight() && Date.now() < limiter.nextAt()) {
         // Backing off or at the per-minute limit: no request until the next attempt is allowed.
         if (valid) return current.tokens.accessToken;
-        throw limiter.lastError() ?? new AuthError('network_error', 'refreshing is paused (too many refreshes this minute); try again shortly');
+        throw limiter.refusal();
       }
       return afterRefresh();
     },

@@ -54,7 +54,7 @@ export function createApiFetch({ config, session, tokens, attach }: ApiFetchDeps
     if (!config.apis.some((api) => isUnder(new URL(first.url), api))) {
       throw new AuthError(
         'invalid_config',
-        `auth.fetch() sends the access token only to the URLs of the \`apis\` option (default: the app's origin), and ${first.url} is under none of them: add its API to \`apis\`, or use the global fetch for requests without a token`,
+        `auth.fetch() sends the token only to URLs under \`apis\` (default: the app's origin): add ${first.url}'s API to \`apis\`, or use fetch() without a token`,
       );
     }
     const token = await tokens.getAccessToken();

@@ -1,4 +1,4 @@
-import type { AuthError } from '../errors.js';
+import { AuthError } from '../errors.js';
 import { storedList } from '../storage.js';
 import type { StorageLike } from '../types.js';
 
@@ -20,8 +20,8 @@ export interface RefreshLimiter {
   failed(error: AuthError): void;
   /** A request succeeded: no backoff (the minute's count stays). */
   succeeded(): void;
-  /** The last failure, while backing off. */
-  lastError(): AuthError | null;
+  /** Why no request may be sent now: the last failure while backing off, else the per-minute limit. */
+  refusal(): AuthError;
   /** Allows one immediate attempt whatever the backoff says (never past the per-minute limit). */
   skipBackoff(): void;
   /** A new or ended session: forget everything. */
@@ -57,7 +57,9 @@ export function createRefreshLimiter(storage: StorageLike, key: string): Refresh
       failures = backoffUntil = 0;
       last = null;
     },
-    lastError: () => last,
+    refusal: () =>
+      last ??
+      new AuthError('network_error', `refresh paused: ${MAX_REFRESHES_PER_MINUTE} refresh requests this minute already; next in ${Math.ceil((nextAt() - Date.now()) / 1000)} s`),
     skipBackoff() {
       backoffUntil = 0;
     },

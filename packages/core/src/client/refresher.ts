@@ -1,8 +1,7 @@
-import { AuthError } from '../errors.js';
 import { noop } from '../objects.js';
 import type { AuthStateStore } from './authState.js';
 import type { ClientConfig } from './options.js';
-import { MAX_REFRESHES_PER_MINUTE, type RefreshLimiter } from './refreshLimiter.js';
+import type { RefreshLimiter } from './refreshLimiter.js';
 import { loginRequired, sendRefresh } from './refreshRequest.js';
 import type { MetadataSource } from './serverMetadata.js';
 import type { Session } from './session.js';
@@ -34,12 +33,6 @@ export interface Refresher {
   stop(): void;
 }
 
-const limited = (nextAt: number): AuthError =>
-  new AuthError(
-    'network_error',
-    `refreshing is paused: at most ${MAX_REFRESHES_PER_MINUTE} refresh requests a minute (does the server issue tokens that expire at once?); next attempt in ${Math.ceil((nextAt - Date.now()) / 1000)} s`,
-  );
-
 /** The refresh itself, run inside the lock: decides whether one is needed, then sends it. */
 async function refreshInLock(deps: RefresherDeps, force: boolean): Promise<void> {
   const { config, session, timing, limiter } = deps;
@@ -61,7 +54,7 @@ async function refreshInLock(deps: RefresherDeps, force: boolean): Promise<void>
     if (timing.isExpired(stored)) session.end(null);
     throw loginRequired('the server issued no refresh token (ask for offline_access)');
   }
-  if (!limiter.take()) throw limiter.lastError() ?? limited(limiter.nextAt());
+  if (!limiter.take()) throw limiter.refusal();
   await sendRefresh(deps, stored, refreshToken, stored.refreshId);
 }
 
