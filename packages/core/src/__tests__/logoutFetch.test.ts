@@ -1,3 +1,4 @@
+import { clearDiscoveryCache } from '../protocol/discovery.js';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { CLIENT_ID, fakeServer, ISSUER, makeClient, signIn } from './fixtures.js';
@@ -42,6 +43,19 @@ describe('logout()', () => {
     expect(fake.calls.revoke).toHaveLength(0);
     expect(navigations).toHaveLength(before);
     expect(client.getState().status).toBe('unauthenticated');
+  });
+
+  it('after a reload with the server unreachable, logout still signs out locally and says so in error', async () => {
+    const { client: first } = await signedIn();
+    first.destroy();
+    clearDiscoveryCache();
+    server.use(http.get(`${ISSUER}/.well-known/openid-configuration`, () => HttpResponse.error()));
+    const { client, navigations } = makeClient();
+    await expect(client.logout()).resolves.toBeUndefined();
+    expect(client.getState()).toMatchObject({ status: 'unauthenticated', error: { code: 'network_error' } });
+    expect(client.getState().error?.message).toMatch(/^signed out, but the server did not revoke/);
+    expect(navigations).toEqual([]);
+    expect(sessionStorage.getItem(`pkce-auth:${CLIENT_ID}:session`)).toBeNull();
   });
 
   it('a failed revocation still signs out locally and says so in error', async () => {

@@ -59,7 +59,14 @@ export function createLogout(deps: LogoutDeps): Logout {
 
   /** Revokes the refresh token (RFC 7009), then navigates to the end-session endpoint; true when it did. */
   async function endServerSession(ended: StoredSession, returnTo: string | undefined): Promise<boolean> {
-    const meta = await deps.metadata.get();
+    let meta: ServerMetadata;
+    try {
+      meta = await deps.metadata.get();
+    } catch (cause) {
+      // Signed out here already; as with a failed revocation, say what the server did not hear.
+      state.setError(notRevoked(cause));
+      return false;
+    }
     const { refreshToken } = ended.tokens;
     if (refreshToken && meta.revocation_endpoint) {
       await revoke(meta, config.client, oauth.None(), refreshToken, 'refresh_token', config.ctx).catch((cause: unknown) => state.setError(notRevoked(cause)));

@@ -47,27 +47,27 @@ export function createSession(persistence: SessionPersistence, state: AuthStateS
   const changed = (change: SessionChange): void => {
     for (const listener of [...listeners]) listener(change);
   };
-  return {
+  const session: Session = {
     current: () => current,
     epoch: () => epoch,
     read: persistence.read,
-    establish(session) {
-      persistence.write(session);
-      current = session;
+    establish(next) {
+      persistence.write(next);
+      current = next;
       epoch++;
-      state.show(session);
+      state.show(next);
       changed('established');
     },
-    update(session) {
-      persistence.write(session);
-      current = session;
-      state.show(session);
+    update(next) {
+      persistence.write(next);
+      current = next;
+      state.show(next);
       changed('refreshed');
     },
-    adopt(session) {
-      if (current !== session) epoch++;
-      current = session;
-      state.show(session);
+    adopt(next) {
+      if (current !== next) epoch++;
+      current = next;
+      state.show(next);
       changed('adopted');
     },
     end(error) {
@@ -80,9 +80,9 @@ export function createSession(persistence: SessionPersistence, state: AuthStateS
     sync() {
       const stored = persistence.read();
       if (!stored) {
-        if (current) this.end(null);
+        if (current) session.end(null);
       } else if (!sameJson(current, stored)) {
-        this.adopt(stored);
+        session.adopt(stored);
       }
     },
     onChange(listener) {
@@ -90,4 +90,5 @@ export function createSession(persistence: SessionPersistence, state: AuthStateS
       return () => void listeners.delete(listener);
     },
   };
+  return session;
 }
