@@ -18,17 +18,6 @@ import { createTabLock } from './tabLock.js';
 import { createTabSync } from './tabSync.js';
 import { createTokenTiming } from './tokenTiming.js';
 
-/** The refresh machinery of one client: limiter, cross-tab lock, spent-token memory, refresher. */
-function refreshing(config: ClientConfig, session: Session, deps: Pick<Parameters<typeof createRefresher>[0], 'state' | 'timing' | 'metadata'>) {
-  const { prefix, storage } = config;
-  const shared = storage.shared ? storage.session : undefined;
-  const limiter = createRefreshLimiter(shared ?? createMemoryStorage(), `${prefix}:refresh-log`);
-  const withLock = createTabLock(`${prefix}:refresh`, shared);
-  const spent = createSpentRefreshTokens(webStorage('localStorage') ?? createMemoryStorage(), `${prefix}:spent-refresh`);
-  const refresher = createRefresher({ config, session, limiter, withLock, spent, ...deps });
-  return { limiter, refresher };
-}
-
 /** Keeps the limiter and the timer in step with the session, and the other tabs informed. */
 function wire(config: ClientConfig, session: Session, refresher: Refresher, limiter: ReturnType<typeof createRefreshLimiter>) {
   const tabs = createTabSync(
@@ -67,30 +56,41 @@ function wire(config: ClientConfig, session: Session, refresher: Refresher, limi
  */
 export function createAuthClient(options: AuthClientOptions): AuthClient {
   const config = resolveOptions(options);
-  const { prefix } = config;
+  const { prefix, storage } = config;
   const timing = createTokenTiming(config.leewayMs);
-  const persistence = createSessionPersistence(config.storage.session, `${prefix}:session`, config);
+  const persistence = createSessionPersistence(storage.session, `${prefix}:session`, config);
   const initial = initialSession(persistence, timing);
   const state = createAuthState(config, initial);
   const session = createSession(persistence, state, initial);
-  const metadata = createMetadataSource(config);
-  const pending = createPendingLogins(config.storage.pending, `${prefix}:pending`);
-  const { limiter, refresher } = refreshing(config, session, { state, timing, metadata });
-  const callback = createCallbackHandler({ config, pending, metadata, session, state });
-  const tokens = createTokenAccess({ session, timing, limiter, refresher, callbackInFlight: callback.inFlight });
-  const logout = createLogout({ config, session, state, refresher, metadata });
-  const unwire = wire(config, session, refresher, limiter);
+  // The refresh log and the lease live in the shared storage when tabs share the session.
+  const shared = storage.shared ? storage.session : undefined;
+  const parts = {
+    config,
+    timing,
+    state,
+    session,
+    metadata: createMetadataSource(config),
+    pending: createPendingLogins(storage.pending, `${prefix}:pending`),
+    limiter: createRefreshLimiter(shared ?? createMemoryStorage(), `${prefix}:refresh-log`),
+    withLock: createTabLock(`${prefix}:refresh`, shared),
+    spent: createSpentRefreshTokens(webStorage('localStorage') ?? createMemoryStorage(), `${prefix}:spent-refresh`),
+  };
+  const refresher = createRefresher(parts);
+  const callback = createCallbackHandler(parts);
+  const tokens = createTokenAccess({ ...parts, refresher, callbackInFlight: callback.inFlight });
+  const logout = createLogout({ ...parts, refresher });
+  const unwire = wire(config, session, refresher, parts.limiter);
   if (initial && state.getState().status === 'authenticated') refresher.schedule();
 
   return {
     getState: state.getState,
     subscribe: state.subscribe,
-    login: createLogin({ config, metadata, pending, session, state, logout }),
+    login: createLogin({ ...parts, logout }),
     handleCallback: callback.handle,
     getAccessToken: tokens.getAccessToken,
     refresh: tokens.refresh,
     logout: logout.logout,
-    fetch: createApiFetch({ config, session, tokens, attach: attachBearer }),
+    fetch: createApiFetch({ ...parts, tokens, attach: attachBearer }),
     destroy() {
       refresher.stop();
       unwire();
