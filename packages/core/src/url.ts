@@ -1,5 +1,8 @@
 import { AuthError, type AuthErrorCode } from './errors.js';
 
+/** The page's `location`, or undefined outside a browser (server rendering, tests, workers). */
+export const pageLocation = (): Location | undefined => (typeof location === 'undefined' ? undefined : location);
+
 /** `new URL(value, base)`, or undefined where that throws. */
 export function tryUrl(value: string, base?: string | URL): URL | undefined {
   try {

@@ -1,5 +1,5 @@
 import { AuthError } from '../errors.js';
-import { isUnder } from '../url.js';
+import { isUnder, pageLocation } from '../url.js';
 import type { TokenAccess } from './accessToken.js';
 import type { ClientConfig } from './options.js';
 import type { Session } from './session.js';
@@ -23,7 +23,7 @@ export interface ApiFetchDeps {
 
 /** Resolves a relative URL against the page, as the browser's own `fetch` would. */
 function toRequest(input: RequestInfo | URL, init: RequestInit | undefined): Request {
-  const base = typeof location === 'undefined' ? undefined : location.href;
+  const base = pageLocation()?.href;
   return new Request(typeof input === 'string' && base ? new URL(input, base).href : input, init);
 }
 

@@ -3,6 +3,7 @@ import { sameJson } from '../objects.js';
 import type { TokenSet } from '../protocol/tokenResponse.js';
 import { createStore, type Store } from '../store.js';
 import type { AuthState, AuthTokens, AuthUser } from '../types.js';
+import { pageLocation } from '../url.js';
 import type { ClientConfig } from './options.js';
 import type { StoredSession } from './storedSession.js';
 
@@ -26,11 +27,12 @@ const publicTokens = ({ refreshToken: _refreshToken, ...tokens }: TokenSet): Aut
  * first state is `loading` (the callback is about to complete); other pages' `?code=` are not.
  */
 function onCallbackPage(config: ClientConfig): boolean {
-  if (typeof location === 'undefined') return false;
-  const query = new URLSearchParams(location.search);
+  const page = pageLocation();
+  if (!page) return false;
+  const query = new URLSearchParams(page.search);
   return (
-    location.origin === config.redirect.origin &&
-    location.pathname === config.redirect.pathname &&
+    page.origin === config.redirect.origin &&
+    page.pathname === config.redirect.pathname &&
     query.has('state') &&
     (query.has('code') || query.has('error'))
   );

@@ -3,7 +3,7 @@ import { noop } from '../objects.js';
 import { validateCallback } from '../protocol/callback.js';
 import { codeGrant } from '../protocol/tokenRequests.js';
 import type { AuthUser } from '../types.js';
-import { normalizeReturnTo, tryUrl } from '../url.js';
+import { normalizeReturnTo, pageLocation, tryUrl } from '../url.js';
 import type { AuthStateStore } from './authState.js';
 import type { ClientConfig } from './options.js';
 import { PENDING_TTL_MS, type PendingLogin, type PendingLogins } from './pendingLogins.js';
@@ -70,7 +70,7 @@ export function createCallbackHandler(deps: CallbackDeps): CallbackHandler {
 
   return {
     handle(url) {
-      const href = url ?? (typeof location === 'undefined' ? undefined : location.href);
+      const href = url ?? pageLocation()?.href;
       const parsed = href ? tryUrl(href) : undefined;
       if (!parsed) {
         return Promise.reject(

@@ -4,7 +4,7 @@ import { defined } from '../objects.js';
 import type { ServerMetadata } from '../protocol/discovery.js';
 import { createPkcePair } from '../pkce.js';
 import type { LoginOptions } from '../types.js';
-import { normalizeReturnTo } from '../url.js';
+import { normalizeReturnTo, pageLocation } from '../url.js';
 import type { AuthStateStore } from './authState.js';
 import type { Logout } from './logout.js';
 import type { ClientConfig } from './options.js';
@@ -23,7 +23,8 @@ export interface LoginDeps {
 
 /** Where to return after the callback: a same-origin path, never the callback page itself (its response is spent). */
 function returnPath(config: ClientConfig, returnTo: string | undefined): string {
-  const here = typeof location === 'undefined' ? '/' : location.pathname + location.search + location.hash;
+  const page = pageLocation();
+  const here = page ? page.pathname + page.search + page.hash : '/';
   const path = normalizeReturnTo(returnTo ?? here, config.origin);
   return new URL(path, config.origin).pathname === config.redirect.pathname ? '/' : path;
 }

@@ -5,7 +5,7 @@ import type { ServerMetadata } from '../protocol/discovery.js';
 import type { RequestContext } from '../protocol/http.js';
 import { resolveStorage } from '../storage.js';
 import type { AuthClientOptions, AuthEndpoints, StorageLike } from '../types.js';
-import { parseSecureUrl, tryUrl } from '../url.js';
+import { pageLocation, parseSecureUrl, tryUrl } from '../url.js';
 
 /** The options of {@link createAuthClient}, validated once; nothing in it changes afterwards. */
 export interface ClientConfig {
@@ -70,10 +70,8 @@ function parseApis(apis: AuthClientOptions['apis'], origin: string): URL[] {
   return apis.map((api, i) => parseSecureUrl((api as { url?: unknown } | null)?.url, `\`apis[${i}].url\``));
 }
 
-const locationOf = (): Location | undefined => (typeof location === 'undefined' ? undefined : location);
-
 function defaultNavigate(url: string): void {
-  const loc = locationOf();
+  const loc = pageLocation();
   if (!loc) fail('no location to navigate: pass `navigate`');
   loc?.assign(url);
 }
@@ -100,7 +98,7 @@ export function resolveOptions(options: AuthClientOptions): ClientConfig {
   if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('`fetch` must be a function');
   const alg = options.idTokenSigningAlg;
   if (alg !== undefined && (typeof alg !== 'string' || !alg)) fail('`idTokenSigningAlg` must be a JWS algorithm name such as "ES256"');
-  const origin = locationOf()?.origin ?? (redirect as URL).origin;
+  const origin = pageLocation()?.origin ?? (redirect as URL).origin;
   const [session, pending, shared] = resolveStorage(options.storage);
   return Object.freeze({
     clientId,
