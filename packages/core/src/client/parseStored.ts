@@ -1,8 +1,5 @@
 /** Helpers for validating what is read back from storage: outside input, like any response. */
 
-export const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
-export const optional = (v: unknown, test: (v: unknown) => boolean = isString): boolean => v === undefined || test(v);
-
 /**
  * Runs `parse` on a value read back from storage: any failed {@link check} (or a TypeError on a
  * missing part) reads as absent, so a corrupt or foreign entry can never crash the app.

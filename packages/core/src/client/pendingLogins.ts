@@ -1,8 +1,8 @@
-import { defined, isObject } from '../objects.js';
+import { defined, isObject, isString, optional } from '../objects.js';
 import { pickMetadata, type ServerMetadata } from '../protocol/discovery.js';
 import { readJson, safeRemove, writeJson } from '../storage.js';
 import type { StorageLike } from '../types.js';
-import { check, isString, optional, parseStored } from './parseStored.js';
+import { check, parseStored } from './parseStored.js';
 
 /** How long a pending login waits for its callback. */
 export const PENDING_TTL_MS = 10 * 60_000;

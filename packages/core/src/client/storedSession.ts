@@ -1,9 +1,9 @@
 import * as oauth from 'oauth4webapi';
-import { defined, isObject } from '../objects.js';
+import { defined, isObject, isString, optional } from '../objects.js';
 import type { TokenSet } from '../protocol/tokenResponse.js';
 import { readJson, safeRemove, writeJson } from '../storage.js';
 import type { AuthUser, StorageLike } from '../types.js';
-import { parseStored, check, isString, optional } from './parseStored.js';
+import { check, parseStored } from './parseStored.js';
 
 /**
  * What a stored session holds: tokens, user and whose session it is. No endpoint: where tokens

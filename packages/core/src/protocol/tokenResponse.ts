@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { AuthError } from '../errors.js';
-import { defined, isObject } from '../objects.js';
+import { defined, isObject, isString, optional } from '../objects.js';
 
 /** Tokens as issued, including the refresh token (which never enters `AuthState`). */
 export interface TokenSet {
@@ -21,19 +21,20 @@ export interface TokenResult {
 }
 
 /**
- * The token-response rules oauth4webapi leaves open (it accepts a string `expires_in` and any
- * `token_type`), checked first so that a later failure with an `id_token` present is the ID token's.
+ * Each token-response field's rule, checked first so that a later failure with an `id_token`
+ * present is the ID token's. oauth4webapi alone would accept a string `expires_in` and any `token_type`.
  */
+const TOKEN_FIELDS: [field: string, valid: (value: unknown) => boolean][] = [
+  ['access_token', isString],
+  ['token_type', (type) => typeof type === 'string' && type.toLowerCase() === 'bearer'],
+  ['expires_in', (seconds) => optional(seconds, (n) => (n as number) >= 0 && Number.isFinite(n))],
+  ['refresh_token', optional],
+  ['id_token', optional],
+  ['scope', (scope) => optional(scope, (s) => typeof s === 'string')],
+];
+
 function checkTokenBody(body: Record<string, unknown>): void {
-  const { token_type: type, expires_in: expiresIn } = body;
-  const problem =
-    typeof body.access_token !== 'string' || !body.access_token
-      ? 'access_token'
-      : typeof type !== 'string' || type.toLowerCase() !== 'bearer'
-        ? 'token_type'
-        : expiresIn !== undefined && !((expiresIn as number) >= 0 && Number.isFinite(expiresIn))
-          ? 'expires_in'
-          : ['refresh_token', 'id_token', 'scope'].find((key) => body[key] !== undefined && (typeof body[key] !== 'string' || (key !== 'scope' && !body[key])));
+  const problem = TOKEN_FIELDS.find(([field, valid]) => !valid(body[field]))?.[0];
   if (problem) throw new AuthError('invalid_token_response', `the token response has an invalid \`${problem}\` (${JSON.stringify(body[problem])})`, { status: 200 });
 }
 
