@@ -52,10 +52,7 @@ export function createApiFetch({ config, session, tokens, attach }: ApiFetchDeps
   return async (input, init) => {
     const first = toRequest(input, init);
     if (!config.apis.some((api) => isUnder(new URL(first.url), api))) {
-      throw new AuthError(
-        'invalid_config',
-        `auth.fetch() sends the token only to URLs under \`apis\` (default: the app's origin): add ${first.url}'s API to \`apis\`, or use fetch() without a token`,
-      );
+      throw new AuthError('invalid_config', `auth.fetch(): ${first.url} is not under \`apis\` (default: the app's origin); add its API to \`apis\`, or use fetch() without a token`);
     }
     const token = await tokens.getAccessToken();
     // Kept unread so the request can be replayed once after a 401.
