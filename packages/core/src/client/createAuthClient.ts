@@ -9,7 +9,7 @@ import { createLogout } from './logout.js';
 import { resolveOptions, type ClientConfig } from './options.js';
 import { createPendingLogins } from './pendingLogins.js';
 import { createRefresher, type Refresher } from './refresher.js';
-import { createRefreshLimiter } from './refreshLimiter.js';
+import { createRefreshLimiter, type RefreshLimiter } from './refreshLimiter.js';
 import { createMetadataSource } from './serverMetadata.js';
 import { createSession, initialSession, type Session } from './session.js';
 import { createSpentRefreshTokens } from './spentRefreshTokens.js';
@@ -19,7 +19,7 @@ import { createTabSync } from './tabSync.js';
 import { createTokenTiming } from './tokenTiming.js';
 
 /** Keeps the limiter and the timer in step with the session, and the other tabs informed. */
-function wire(config: ClientConfig, session: Session, refresher: Refresher, limiter: ReturnType<typeof createRefreshLimiter>) {
+function wire(config: ClientConfig, session: Session, refresher: Refresher, limiter: RefreshLimiter) {
   const tabs = createTabSync(
     { name: config.prefix, sessionKey: `${config.prefix}:session`, shared: config.storage.shared },
     {
