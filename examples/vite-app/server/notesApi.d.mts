@@ -24,6 +24,17 @@ export interface NotesApiOptions {
   tokenType?: string | null;
   /** Clock skew tolerated on `exp`/`nbf`/`iat`, in seconds. Default `0`. */
   clockTolerance?: number;
+  /**
+   * The origin clients call the API at, e.g. `https://notes.example.com` behind a proxy: DPoP proofs
+   * must name it in `htu` (the Host header is not trusted). Default: the listening URL, `NotesApi.url`.
+   */
+  publicOrigin?: string;
+  /** How old (or, by `clockTolerance`, how far ahead) a DPoP proof's `iat` may be, in seconds. Default `300`. */
+  dpopMaxAge?: number;
+  /** Seconds until the API's DPoP nonce is replaced; the previous one stays accepted for as long again. Default `300`. */
+  dpopNonceLifetime?: number;
+  /** At most this many used DPoP proofs (jti) are remembered within `dpopMaxAge`; beyond, new proofs get 503. Default `10000`. */
+  dpopReplayCacheSize?: number;
   /** Where diagnostics go. Default: nowhere. */
   log?: (message: string) => void;
 }
@@ -50,5 +61,10 @@ export interface NotesApi {
  * `invalid_token`, a Client Credentials token 403 `person_required`), in memory;
  * `GET /notes/export` (notes:export, and a client in `exportClients`: else 403
  * `insufficient_scope` / `client_not_allowed`) returns everyone's notes.
+ *
+ * Tokens come as `Authorization: Bearer` or, if bound to a key (`cnf.jkt`, RFC 9449), only as
+ * `Authorization: DPoP` with a `DPoP` proof for the request's method and URL, signed by that key,
+ * with the API's nonce (a proof without it gets 401 `use_dpop_nonce` and a `DPoP-Nonce` header,
+ * sent on every answer to a DPoP request) and a jti not used before (else 401 `invalid_dpop_proof`).
  */
 export function createNotesApi(options: NotesApiOptions): Promise<NotesApi>;

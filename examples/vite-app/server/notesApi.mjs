@@ -2,10 +2,12 @@
 // authorization server for it (a JWT checked with `jose` against the issuer's JWKS, its issuer,
 // audience and lifetime) and enforces the scopes `notes:read` / `notes:write` on a person's own
 // notes (the token's `sub`), and `notes:export` plus an allow-listed client on the export of all.
+// DPoP (RFC 9449): a token bound to a key (`cnf.jkt`) is accepted only as `Authorization: DPoP` with a
+// proof signed by that key for this method and URL, carrying this API's current nonce and an unused jti.
 // Plain ESM + JSDoc so `node` runs it without a build step; types in notesApi.d.mts.
 import { createServer } from 'node:http';
-import { randomUUID } from 'node:crypto';
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { calculateJwkThumbprint, createRemoteJWKSet, EmbeddedJWK, errors as joseErrors, jwtVerify } from 'jose';
 
 /** @typedef {import('./notesApi.d.mts').NotesApiOptions} NotesApiOptions */
 /** @typedef {import('./notesApi.d.mts').NotesApi} NotesApi */
@@ -13,6 +15,8 @@ import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 
 const MAX_TEXT = 1000;
 const MAX_BODY = 16 * 1024;
+/** Asymmetric algorithms accepted for DPoP proofs, announced in the challenge's `algs`. */
+const DPOP_ALGS = ['ES256', 'ES384', 'EdDSA', 'Ed25519', 'PS256', 'RS256'];
 
 class HttpError extends Error {
   /**
@@ -32,23 +36,58 @@ class HttpError extends Error {
 /** @param {string} value */
 const quote = (value) => `"${value.replace(/["\\]/g, '')}"`;
 
+/** @typedef {'Bearer' | 'DPoP'} Scheme */
+
+/**
+ * A `WWW-Authenticate` challenge of the scheme the client used; a DPoP one names the accepted `algs`.
+ * @param {Scheme} scheme
+ * @param {string} params
+ */
+const challenge = (scheme, params) => (scheme === 'DPoP' ? `DPoP ${params}, algs="${DPOP_ALGS.join(' ')}"` : `Bearer ${params}`);
+
 /** RFC 6750 §3: a request without a token gets a bare challenge, no error code. */
 const missingToken = () =>
   new HttpError(401, 'unauthorized', 'an access token is required (Authorization: Bearer …)', {
     'WWW-Authenticate': 'Bearer',
   });
 
-/** @param {string} description */
-const invalidToken = (description) =>
+/**
+ * @param {string} description
+ * @param {Scheme} [scheme]
+ */
+const invalidToken = (description, scheme = 'Bearer') =>
   new HttpError(401, 'invalid_token', description, {
-    'WWW-Authenticate': `Bearer error="invalid_token", error_description=${quote(description)}`,
+    'WWW-Authenticate': challenge(scheme, `error="invalid_token", error_description=${quote(description)}`),
   });
 
-/** @param {string} scope */
-const insufficientScope = (scope) =>
-  new HttpError(403, 'insufficient_scope', `this request needs the scope ${scope}`, {
-    'WWW-Authenticate': `Bearer error="insufficient_scope", scope=${quote(scope)}`,
+/** RFC 9449 §7.1: the DPoP proof is missing, invalid, or not bound to the token. @param {string} description */
+const invalidProof = (description) =>
+  new HttpError(401, 'invalid_dpop_proof', description, {
+    'WWW-Authenticate': challenge('DPoP', `error="invalid_dpop_proof", error_description=${quote(description)}`),
   });
+
+/** RFC 9449 §9: retry with the nonce in the response's `DPoP-Nonce` header. @param {string} description */
+const useDpopNonce = (description) =>
+  new HttpError(401, 'use_dpop_nonce', description, {
+    'WWW-Authenticate': challenge('DPoP', `error="use_dpop_nonce", error_description=${quote(description)}`),
+  });
+
+/**
+ * @param {string} scope
+ * @param {Scheme} [scheme]
+ */
+const insufficientScope = (scope, scheme = 'Bearer') =>
+  new HttpError(403, 'insufficient_scope', `this request needs the scope ${scope}`, {
+    'WWW-Authenticate': challenge(scheme, `error="insufficient_scope", scope=${quote(scope)}`),
+  });
+
+/** A proof's `htu` and the request's URL compare without query and fragment (RFC 9449 §4.3). @param {string} url */
+const normalizeHtu = (url) => {
+  const u = new URL(url);
+  u.search = '';
+  u.hash = '';
+  return u.href;
+};
 
 /**
  * The scopes of a token: `scope` (RFC 9068, space-separated) or `scp` (Entra ID, Okta: string or array).
@@ -82,6 +121,11 @@ export async function createNotesApi(options) {
   const host = options.host ?? '127.0.0.1';
   const allowedOrigins = new Set((options.allowedOrigins ?? ['http://localhost:5173', 'http://127.0.0.1:5173']).map((o) => new URL(o).origin));
   const log = options.log ?? (() => {});
+  // The URL clients sign as `htu` comes from configuration, never from the request's Host header.
+  const configuredOrigin = options.publicOrigin === undefined ? undefined : new URL(options.publicOrigin).origin;
+  const dpopMaxAge = options.dpopMaxAge ?? 300;
+  const nonceLifetimeMs = (options.dpopNonceLifetime ?? 300) * 1000;
+  const replayCacheSize = options.dpopReplayCacheSize ?? 10_000;
 
   /** @type {Map<string, Note[]>} notes per `sub` */
   const notesBySub = new Map();
@@ -112,20 +156,147 @@ export async function createNotesApi(options) {
     return jwksPending;
   };
 
+  // The API's own DPoP nonce (RFC 9449 §9): replaced every nonceLifetime; the previous one stays
+  // valid for one more lifetime so a client holding it while the nonce turns is not refused.
+  const newNonce = () => randomBytes(16).toString('base64url');
+  const nonces = { current: newNonce(), previous: /** @type {string | undefined} */ (undefined), since: Date.now() };
+  const currentNonce = () => {
+    const elapsed = Date.now() - nonces.since;
+    if (elapsed >= nonceLifetimeMs) {
+      nonces.previous = elapsed < 2 * nonceLifetimeMs ? nonces.current : undefined;
+      nonces.current = newNonce();
+      nonces.since = Date.now();
+    }
+    return nonces.current;
+  };
+  /** @param {unknown} nonce */
+  const nonceAccepted = (nonce) => typeof nonce === 'string' && (nonce === currentNonce() || nonce === nonces.previous);
+
+  // Proofs already used (key thumbprint + jti), each kept as long as its iat could still pass the
+  // window. Inserted with a growing expiry, so the oldest are first; a full cache refuses new
+  // proofs (503) rather than forget one that could be replayed.
+  /** @type {Map<string, number>} */
+  const seenProofs = new Map();
+  /** @param {string} key */
+  const rememberProof = (key) => {
+    const now = Date.now();
+    for (const [k, until] of seenProofs) {
+      if (until > now) break;
+      seenProofs.delete(k);
+    }
+    if (seenProofs.has(key)) return false;
+    if (seenProofs.size >= replayCacheSize) {
+      log(`notes API: ${seenProofs.size} DPoP proofs in the replay window; refusing new ones until some expire`);
+      throw new HttpError(503, 'temporarily_unavailable', 'too many DPoP proofs in the replay window; retry shortly', { 'Retry-After': '1' });
+    }
+    seenProofs.set(key, now + (dpopMaxAge + 2 * clockTolerance) * 1000);
+    return true;
+  };
+
+  /** @type {string} set once the server listens */
+  let publicOrigin = '';
+
+  /**
+   * The DPoP proof of a request presenting `token` bound to the key with thumbprint `jkt` (RFC 9449
+   * §4.3, §7.1): signature with its embedded public key, typ, iat window, jti, htm, htu, ath, key
+   * binding (jose: jwtVerify + EmbeddedJWK, calculateJwkThumbprint), then this API's nonce and replay.
+   * @param {import('node:http').IncomingMessage} req
+   * @param {string} token
+   * @param {string} jkt
+   */
+  async function verifyProof(req, token, jkt) {
+    const proof = req.headers.dpop;
+    if (typeof proof !== 'string' || !proof) throw invalidProof('a DPoP proof is required (the DPoP header)');
+    if (proof.includes(',')) throw invalidProof('send exactly one DPoP header');
+    /** @type {import('jose').JWTVerifyResult} */
+    let verified;
+    try {
+      verified = await jwtVerify(proof, EmbeddedJWK, {
+        typ: 'dpop+jwt',
+        algorithms: DPOP_ALGS,
+        maxTokenAge: dpopMaxAge,
+        clockTolerance,
+        requiredClaims: ['jti', 'htm', 'htu', 'ath'],
+      });
+    } catch (err) {
+      if (err instanceof joseErrors.JWTClaimValidationFailed || err instanceof joseErrors.JWTExpired) {
+        if (err.claim === 'iat' && err.reason !== 'missing') throw invalidProof(`the DPoP proof's iat is not within ${dpopMaxAge} s of now`);
+        throw invalidProof(`the DPoP proof's ${err.claim} is not accepted (${err.reason})`);
+      }
+      if (err instanceof joseErrors.JWSSignatureVerificationFailed) throw invalidProof('the DPoP proof signature is invalid');
+      if (err instanceof joseErrors.JOSEAlgNotAllowed) throw invalidProof(`the DPoP proof must be signed with one of ${DPOP_ALGS.join(', ')}`);
+      throw invalidProof('the DPoP proof is malformed');
+    }
+    const { payload, protectedHeader } = verified;
+    if (typeof payload.jti !== 'string' || !payload.jti || payload.jti.length > 256) throw invalidProof('the DPoP proof needs a jti string');
+    if (payload.htm !== req.method) throw invalidProof(`the DPoP proof is for the method ${String(payload.htm)}, not ${req.method}`);
+    const url = new URL(req.url ?? '/', 'http://notes.invalid');
+    const expectedHtu = normalizeHtu(`${publicOrigin}${url.pathname}`);
+    let htu;
+    try {
+      htu = typeof payload.htu === 'string' ? normalizeHtu(payload.htu) : undefined;
+    } catch {
+      htu = undefined;
+    }
+    if (htu !== expectedHtu) throw invalidProof(`the DPoP proof's htu is not ${expectedHtu}`);
+    if (payload.ath !== createHash('sha256').update(token).digest('base64url')) {
+      throw invalidProof("the DPoP proof's ath is not the hash of this access token");
+    }
+    if (!protectedHeader.jwk || (await calculateJwkThumbprint(protectedHeader.jwk, 'sha256')) !== jkt) {
+      throw invalidProof('the DPoP proof is signed by another key than the one the access token is bound to (cnf.jkt)');
+    }
+    if (!nonceAccepted(payload.nonce)) {
+      throw useDpopNonce(
+        payload.nonce === undefined ? 'the DPoP proof needs the nonce in the DPoP-Nonce header' : 'the DPoP proof nonce is no longer valid; use the one in the DPoP-Nonce header',
+      );
+    }
+    if (!rememberProof(`${jkt}.${payload.jti}`)) throw invalidProof('this DPoP proof was already used (its jti is replayed)');
+  }
+
   /**
    * @param {import('node:http').IncomingMessage} req
-   * @returns {Promise<{ sub: string | undefined, clientId: string | undefined, scopes: Set<string>, payload: Record<string, unknown> }>}
+   * @returns {Promise<{ scheme: Scheme, sub: string | undefined, clientId: string | undefined, scopes: Set<string>, payload: Record<string, unknown> }>}
    */
   async function authenticate(req) {
     const header = req.headers.authorization;
     if (!header) throw missingToken();
-    const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
-    if (!match?.[1]) {
-      if (!/^Bearer\b/i.test(header)) throw missingToken();
+    const match = /^(Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);
+    if (!match?.[1] || !match[2]) {
+      const named = /^(Bearer|DPoP)\b/i.exec(header)?.[1];
+      if (!named) throw missingToken();
       throw new HttpError(400, 'invalid_request', 'malformed Authorization header', {
-        'WWW-Authenticate': 'Bearer error="invalid_request"',
+        'WWW-Authenticate': challenge(named.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer', 'error="invalid_request"'),
       });
     }
+    /** @type {Scheme} */
+    const scheme = match[1].toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer';
+    const token = match[2];
+    const payload = await verifyAccessToken(token, scheme);
+    const cnf = /** @type {{ jkt?: unknown } | undefined} */ (payload.cnf);
+    if (scheme === 'Bearer' && cnf !== undefined) {
+      // RFC 9449 §7.2: a sender-constrained token must not be accepted as a bearer token.
+      throw invalidToken(
+        typeof cnf?.jkt === 'string'
+          ? 'this access token is bound to a DPoP key; send it as Authorization: DPoP with a DPoP proof'
+          : 'this access token is sender-constrained (cnf) in a way this API cannot check',
+      );
+    }
+    if (scheme === 'DPoP') {
+      if (typeof cnf?.jkt !== 'string') throw invalidToken('this access token is not bound to a DPoP key (no cnf.jkt); send it as Authorization: Bearer', 'DPoP');
+      await verifyProof(req, token, cnf.jkt);
+    }
+    const clientId = typeof payload.client_id === 'string' ? payload.client_id : typeof payload.azp === 'string' ? payload.azp : undefined;
+    const sub = typeof payload.sub === 'string' && payload.sub ? payload.sub : undefined;
+    return { scheme, sub, clientId, scopes: scopesOf(payload), payload };
+  }
+
+  /**
+   * The access token itself, whatever the scheme: signature against the issuer's JWKS, iss, aud, typ, exp.
+   * @param {string} token
+   * @param {Scheme} scheme
+   * @returns {Promise<Record<string, unknown>>}
+   */
+  async function verifyAccessToken(token, scheme) {
     let keySet;
     try {
       keySet = await getJwks();
@@ -134,29 +305,27 @@ export async function createNotesApi(options) {
       throw new HttpError(503, 'temporarily_unavailable', 'the authorization server keys cannot be loaded');
     }
     try {
-      const { payload } = await jwtVerify(match[1], keySet, {
+      const { payload } = await jwtVerify(token, keySet, {
         issuer,
         ...(audience ? { audience } : {}),
         ...(tokenType ? { typ: tokenType } : {}),
         clockTolerance,
         requiredClaims: ['exp'],
       });
-      const clientId = typeof payload.client_id === 'string' ? payload.client_id : typeof payload.azp === 'string' ? payload.azp : undefined;
-      const sub = typeof payload.sub === 'string' && payload.sub ? payload.sub : undefined;
-      return { sub, clientId, scopes: scopesOf(payload), payload };
+      return payload;
     } catch (err) {
-      if (err instanceof joseErrors.JWTExpired) throw invalidToken('the access token expired');
+      if (err instanceof joseErrors.JWTExpired) throw invalidToken('the access token expired', scheme);
       if (err instanceof joseErrors.JWKSTimeout || (err instanceof Error && !(err instanceof joseErrors.JOSEError))) {
         log(`notes API: cannot fetch the issuer's JWKS: ${String(err)}`);
         throw new HttpError(503, 'temporarily_unavailable', 'the authorization server keys cannot be loaded');
       }
       if (err instanceof joseErrors.JWTClaimValidationFailed) {
-        throw invalidToken(`the access token's ${err.claim} claim is not accepted (${err.reason})`);
+        throw invalidToken(`the access token's ${err.claim} claim is not accepted (${err.reason})`, scheme);
       }
       if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JWKSNoMatchingKey) {
-        throw invalidToken('the access token signature is invalid');
+        throw invalidToken('the access token signature is invalid', scheme);
       }
-      throw invalidToken('the access token is malformed or not accepted');
+      throw invalidToken('the access token is malformed or not accepted', scheme);
     }
   }
 
@@ -182,19 +351,19 @@ export async function createNotesApi(options) {
   }
 
   /**
-   * @param {{ scopes: Set<string> }} who
+   * @param {{ scheme: Scheme, scopes: Set<string> }} who
    * @param {string} scope
    */
   const requireScope = (who, scope) => {
-    if (!who.scopes.has(scope)) throw insufficientScope(scope);
+    if (!who.scopes.has(scope)) throw insufficientScope(scope, who.scheme);
   };
 
   /**
-   * @param {{ sub: string | undefined, clientId: string | undefined }} who
+   * @param {{ scheme: Scheme, sub: string | undefined, clientId: string | undefined }} who
    * @returns {string}
    */
   const personOf = (who) => {
-    if (!who.sub) throw invalidToken('the access token has no sub claim naming a person; personal notes need one');
+    if (!who.sub) throw invalidToken('the access token has no sub claim naming a person; personal notes need one', who.scheme);
     // A Client Credentials token speaks for a machine: oidc-provider (RFC 9068 §2.2) sets its sub to the client id.
     if (who.sub === who.clientId) {
       throw new HttpError(403, 'person_required', 'this token was issued to a machine client; personal notes need a person\'s token');
@@ -274,18 +443,22 @@ export async function createNotesApi(options) {
     const origin = req.headers.origin;
     if (origin && allowedOrigins.has(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
-      // The SPA reads the challenge to tell an expired token from a missing scope.
-      res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, Location');
+      // The SPA reads the challenge to tell an expired token from a missing scope, and DPoP-Nonce for its next proof.
+      res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, Location, DPoP-Nonce');
     }
     res.setHeader('Vary', 'Origin');
     if (req.method === 'OPTIONS') {
       if (origin && allowedOrigins.has(origin)) {
         res.setHeader('Access-Control-Allow-Methods', 'GET, POST, DELETE, OPTIONS');
-        res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type');
+        res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, DPoP');
         res.setHeader('Access-Control-Max-Age', '600');
       }
       res.statusCode = 204;
       return res.end();
+    }
+    // Every answer to a DPoP request, success or refusal, carries the nonce for the next proof.
+    if (req.headers.dpop !== undefined || /^DPoP\b/i.test(req.headers.authorization ?? '')) {
+      res.setHeader('DPoP-Nonce', currentNonce());
     }
     route(req, res).catch((err) => {
       if (err instanceof HttpError) {
@@ -306,6 +479,7 @@ export async function createNotesApi(options) {
   const address = /** @type {import('node:net').AddressInfo} */ (server.address());
   const port = address.port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  publicOrigin = configuredOrigin ?? new URL(url).origin;
 
   /** @type {Promise<void> | undefined} */
   let stopped;
