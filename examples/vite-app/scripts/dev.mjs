@@ -9,6 +9,7 @@
 //   VITE_AUTH_AUDIENCE      the notes API's audience, as the app requests it (default http://localhost:4001)
 //   AUTH_PORT               dev server port (default 4000)
 //   NOTES_API_PORT          notes API port (default 4001)
+//   VITE_NOTES_API_URL      where the app calls the notes API; also the API's public origin for DPoP `htu`
 //   APP_PORT                Vite port (default 5173)
 //   NOTES_API_ISSUER        issuer the API trusts (default VITE_AUTH_ISSUER, else the dev server)
 //   NOTES_API_AUDIENCE      `aud` the API requires (default VITE_AUTH_AUDIENCE or http://localhost:4001; empty = no check)
@@ -87,6 +88,8 @@ async function main() {
       ...(env.NOTES_API_EXPORT_SCOPE ? { exportScope: env.NOTES_API_EXPORT_SCOPE } : {}),
       ...(env.NOTES_API_EXPORT_CLIENTS ? { exportClients: env.NOTES_API_EXPORT_CLIENTS.split(/[\s,]+/).filter(Boolean) } : {}),
       tokenType: typ || null,
+      // DPoP proofs name the URL the app calls (`htu`): the API's public origin, as the app sees it.
+      ...(env.VITE_NOTES_API_URL ? { publicOrigin: env.VITE_NOTES_API_URL } : {}),
       log: (message) => console.error(message),
     });
     stops.push(() => api.stop());
