@@ -16,8 +16,10 @@ export interface SignInOptions {
   redirectUri?: string;
   /** Default `'openid profile email offline_access notes:read notes:write'`. */
   scope?: string;
-  /** RFC 8707 resource indicator; by default the server picks its API when the scope asks for it. */
-  resource?: string;
+  /** RFC 8707 resource indicator(s) of the authorization request; by default the server picks the APIs whose scopes are asked for. */
+  resource?: string | string[];
+  /** Push the authorization request first (PAR, RFC 9126) and send only `client_id` and `request_uri` to `/auth`; needed for `notes-spa-par`. Default `false`. */
+  par?: boolean;
 }
 
 /** The token response of {@link signIn}, as sent by the server (snake_case wire names). */
@@ -48,26 +50,40 @@ export class CookieJar {
   }
 }
 
-/** Options of {@link authorize}: {@link SignInOptions} plus what tests of the server itself vary. */
-export interface AuthorizeOptions extends Omit<SignInOptions, 'clientSecret'> {
+/** Options of {@link followAuthorization}: who signs in and how the interaction ends. */
+export interface InteractionOptions {
+  /** Where the server redirects back to; following stops there. */
+  redirectUri: string;
+  /** Default `'demo'`. */
+  username?: string;
+  /** Default `'demo'`. */
+  password?: string;
   /** The consent decision. Default `'allow'`. */
   decision?: 'allow' | 'deny';
-  /** `false` sends no PKCE challenge, to check that the server refuses it. Default `true`. */
-  pkce?: boolean;
   /** Reuse a session's cookies (e.g. to see consent remembered). */
   jar?: CookieJar;
+}
+
+/** Options of {@link authorize}: {@link SignInOptions} plus what tests of the server itself vary. */
+export interface AuthorizeOptions extends SignInOptions, Omit<InteractionOptions, 'redirectUri'> {
+  /** `false` sends no PKCE challenge, to check that the server refuses it. Default `true`. */
+  pkce?: boolean;
   /** Extra authorization-request parameters. */
   extra?: Record<string, string>;
 }
 
-/** Where {@link authorize} ended: the redirect back, and what it took to get there. */
-export interface AuthorizeResult {
+/** Where {@link followAuthorization} ended: the redirect back, and what it took to get there. */
+export interface InteractionResult {
   callbackUrl: URL;
-  verifier: string;
-  state: string;
   jar: CookieJar;
   /** The HTML of every interaction page shown (login, consent). */
   pages: string[];
+}
+
+/** Where {@link authorize} ended, with the PKCE verifier and state it made up. */
+export interface AuthorizeResult extends InteractionResult {
+  verifier: string;
+  state: string;
 }
 
 /**
@@ -80,19 +96,41 @@ export async function authorize(opts: AuthorizeOptions): Promise<AuthorizeResult
   const redirectUri = opts.redirectUri ?? 'http://localhost:5173/callback';
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(16).toString('base64url');
+  const clientId = opts.clientId ?? 'notes-spa';
+  const scope = opts.scope ?? 'openid profile email offline_access notes:read notes:write';
   const params = new URLSearchParams({
-    client_id: opts.clientId ?? 'notes-spa',
+    client_id: clientId,
     response_type: 'code',
     redirect_uri: redirectUri,
-    scope: opts.scope ?? 'openid profile email offline_access notes:read notes:write',
+    scope,
     state,
-    nonce: randomBytes(16).toString('base64url'),
+    // OpenID Connect's nonce; the server refuses one on a plain OAuth request (no `openid`).
+    ...(scope.split(' ').includes('openid') ? { nonce: randomBytes(16).toString('base64url') } : {}),
     ...(opts.pkce === false ? {} : { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' }),
-    ...(opts.resource ? { resource: opts.resource } : {}),
     ...opts.extra,
   });
+  for (const resource of [opts.resource ?? []].flat()) params.append('resource', resource);
+  let query = params;
+  if (opts.par) {
+    const res = await fetch(`${issuer}/request`, { method: 'POST', headers: clientHeaders(clientId, opts.clientSecret), body: params });
+    const json = (await res.json()) as { request_uri?: string; error?: string; error_description?: string };
+    if (!res.ok || !json.request_uri) throw new Error(`signIn: pushed authorization request failed: ${json.error ?? res.status} ${json.error_description ?? ''}`);
+    query = new URLSearchParams({ client_id: clientId, request_uri: json.request_uri });
+  }
+  const result = await followAuthorization(new URL(`${issuer}/auth?${query}`), { ...opts, jar, redirectUri });
+  return { ...result, verifier, state };
+}
+
+/**
+ * Follows an authorization request URL through the login and consent pages over plain HTTP
+ * (e.g. `/auth?client_id=…&request_uri=…` after a pushed request) and returns the redirect back
+ * to `redirectUri` (with `code`, or `error`).
+ */
+export async function followAuthorization(start: URL, opts: InteractionOptions): Promise<InteractionResult> {
+  const jar = opts.jar ?? new CookieJar();
+  const { redirectUri } = opts;
   const pages: string[] = [];
-  let url = new URL(`${issuer}/auth?${params}`);
+  let url = start;
   let body: URLSearchParams | undefined;
   for (let hop = 0; hop < 20; hop++) {
     const res = await fetch(url, {
@@ -105,7 +143,7 @@ export async function authorize(opts: AuthorizeOptions): Promise<AuthorizeResult
     body = undefined;
     if (res.status >= 300 && res.status < 400) {
       const location = new URL(res.headers.get('location') ?? '', url);
-      if (location.href.startsWith(redirectUri)) return { callbackUrl: location, verifier, state, jar, pages };
+      if (location.href.startsWith(redirectUri)) return { callbackUrl: location, jar, pages };
       url = location;
       continue;
     }
@@ -141,14 +179,18 @@ export async function signIn(opts: SignInOptions): Promise<SignInTokens> {
   if (!code || callback.searchParams.get('state') !== state) throw new Error('signIn: bad callback');
 
   const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier });
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (opts.clientSecret) {
-    headers['authorization'] = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(opts.clientSecret)}`).toString('base64')}`;
-  } else {
-    form.set('client_id', clientId);
-  }
-  const res = await fetch(`${issuer}/token`, { method: 'POST', headers, body: form });
+  if (!opts.clientSecret) form.set('client_id', clientId);
+  const res = await fetch(`${issuer}/token`, { method: 'POST', headers: clientHeaders(clientId, opts.clientSecret), body: form });
   const json = (await res.json()) as SignInTokens & { error?: string; error_description?: string };
   if (!res.ok) throw new Error(`signIn: token request failed: ${json.error ?? res.status} ${json.error_description ?? ''}`);
   return json;
+}
+
+/** Form headers of a back-channel request, with HTTP Basic for a confidential client. */
+function clientHeaders(clientId: string, clientSecret: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (clientSecret) {
+    headers['authorization'] = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
+  }
+  return headers;
 }
