@@ -3,10 +3,11 @@
  * `pkce-auth-dev-server`: starts the dev authorization server from a terminal.
  *
  * Usage: pkce-auth-dev-server [--port 4000] [--host 127.0.0.1] [--issuer URL]
- *        [--access-token-ttl 300] [--resource http://localhost:4001] [--app-origin URL]…
+ *        [--access-token-ttl 300] [--resource http://localhost:4001]
+ *        [--tags-resource http://localhost:4002] [--dpop-without-nonce] [--app-origin URL]…
  */
 import { parseArgs } from 'node:util';
-import { CLIENTS, DEFAULT_ACCOUNTS, DEFAULT_PORT, DEFAULT_RESOURCE, startDevServer } from './index.js';
+import { CLIENTS, DEFAULT_ACCOUNTS, DEFAULT_PORT, DEFAULT_RESOURCE, DEFAULT_TAGS_RESOURCE, startDevServer } from './index.js';
 import type { DevServerOptions } from './index.js';
 
 const usage = `Usage: pkce-auth-dev-server [options]
@@ -17,6 +18,8 @@ const usage = `Usage: pkce-auth-dev-server [options]
   --access-token-ttl <s>   access token lifetime in seconds (default 300)
   --refresh-token-ttl <s>  refresh token lifetime in seconds (default 1209600)
   --resource <url>         API resource indicator / JWT audience (default ${DEFAULT_RESOURCE})
+  --tags-resource <url>    second API (tags:read) resource indicator (default ${DEFAULT_TAGS_RESOURCE})
+  --dpop-without-nonce     accept DPoP proofs without a server nonce (default: nonce required)
   --app-origin <url>       extra SPA origin for notes-spa redirects and CORS (repeatable)
   --verbose                show oidc-provider's own notices
   -h, --help               show this help
@@ -40,6 +43,8 @@ async function main(): Promise<void> {
       'access-token-ttl': { type: 'string' },
       'refresh-token-ttl': { type: 'string' },
       resource: { type: 'string' },
+      'tags-resource': { type: 'string' },
+      'dpop-without-nonce': { type: 'boolean' },
       'app-origin': { type: 'string', multiple: true },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -61,6 +66,8 @@ async function main(): Promise<void> {
   const refreshTokenTtl = positiveInt('refresh-token-ttl', values['refresh-token-ttl']);
   if (refreshTokenTtl !== undefined) options.refreshTokenTtl = refreshTokenTtl;
   if (values.resource) options.resource = values.resource;
+  if (values['tags-resource']) options.tagsResource = values['tags-resource'];
+  if (values['dpop-without-nonce']) options.dpopNonce = false;
   if (values['app-origin']) options.appOrigins = values['app-origin'];
 
   const server = await startDevServer(options);
@@ -71,8 +78,10 @@ async function main(): Promise<void> {
       `  issuer:     ${server.issuer}`,
       `  discovery:  ${server.issuer}/.well-known/openid-configuration`,
       `  resource:   ${server.resource} (JWT access tokens, scopes notes:read notes:write; notes:export for ${CLIENTS.machine.clientId} only)`,
+      `  resource:   ${server.tagsResource} (JWT access tokens, scope tags:read; for ${CLIENTS.spa.clientId} and ${CLIENTS.spaPar.clientId})`,
       `  accounts:   ${accounts}   (username / password)`,
-      `  clients:    ${CLIENTS.spa.clientId} (public, PKCE), ${CLIENTS.machine.clientId} / ${CLIENTS.machine.clientSecret}, ${CLIENTS.web.clientId} / ${CLIENTS.web.clientSecret}`,
+      `  clients:    ${CLIENTS.spa.clientId} (public, PKCE), ${CLIENTS.spaPar.clientId} (public, PKCE, PAR required), ${CLIENTS.machine.clientId} / ${CLIENTS.machine.clientSecret}, ${CLIENTS.web.clientId} / ${CLIENTS.web.clientSecret}`,
+      `  DPoP:       optional per request, ${values['dpop-without-nonce'] ? 'no server nonce' : 'server nonce required'}; PAR: ${server.issuer}/request`,
       `Press Ctrl-C to stop.`,
       '',
     ].join('\n'),

@@ -2,8 +2,8 @@
  * `@pkce-auth/dev-server`: an OpenID Connect authorization server (oidc-provider 9) with
  * development defaults for pkce-auth apps and their end-to-end tests — a demo account, the
  * Notes example's clients, PKCE (S256) required, rotating refresh tokens, RFC 9068 JWT access
- * tokens for one API (resource indicator, RFC 8707), and headless-friendly login, consent and
- * logout pages. It binds to loopback and keeps everything in memory: never use it in production.
+ * tokens for two APIs (resource indicators, RFC 8707), DPoP (RFC 9449) with server nonces, pushed
+ * authorization requests (RFC 9126), and headless-friendly login, consent and logout pages. It binds to loopback and keeps everything in memory: never use it in production.
  *
  * @packageDocumentation
  */
@@ -60,6 +60,12 @@ export interface DevServerOptions {
   resourceScopes?: string;
   /** Scopes of that API for the machine client `notes-machine` only (Client Credentials), never for the person-facing clients. Default `'notes:export'`. */
   machineScopes?: string;
+  /** Resource indicator and JWT `aud` of the second example API (tags), for apps that call two APIs with a token each. Default {@link DEFAULT_TAGS_RESOURCE}. */
+  tagsResource?: string;
+  /** Scopes of the tags API that people grant to `notes-spa` and `notes-spa-par`. Default `'tags:read'`. */
+  tagsScopes?: string;
+  /** DPoP (RFC 9449): a proof without the server's nonce gets `use_dpop_nonce` and a `DPoP-Nonce` header to retry with. `false` accepts proofs without a nonce. Requests without a DPoP header stay Bearer either way. Default `true`. */
+  dpopNonce?: boolean;
   /** Hide oidc-provider's development-mode console notices. Default `true`. */
   quiet?: boolean;
 }
@@ -72,6 +78,8 @@ export interface DevServer {
   port: number;
   /** The resource indicator / JWT access-token audience of the API. */
   resource: string;
+  /** The resource indicator / JWT access-token audience of the second API (tags). */
+  tagsResource: string;
   /** The oidc-provider instance (an EventEmitter: `provider.on('grant.success', …)`). */
   provider: Provider;
   /** Closes the server and every open connection; resolves once closed. */
@@ -80,6 +88,9 @@ export interface DevServer {
 
 /** The default resource indicator and JWT `aud`: the Notes API of the example. */
 export const DEFAULT_RESOURCE = 'http://localhost:4001';
+
+/** The default resource indicator and JWT `aud` of the second API: a tags API, scope `tags:read`. */
+export const DEFAULT_TAGS_RESOURCE = 'http://localhost:4002';
 
 /** The default port. */
 export const DEFAULT_PORT = 4000;
@@ -116,6 +127,8 @@ export const DEFAULT_ACCOUNTS: readonly DevAccount[] = [
 /** Default client ids and secrets of the Notes example. */
 export const CLIENTS = {
   spa: { clientId: 'notes-spa' },
+  /** Like `notes-spa`, but its authorization requests must be pushed first (PAR, RFC 9126). */
+  spaPar: { clientId: 'notes-spa-par' },
   machine: { clientId: 'notes-machine', clientSecret: 'notes-machine-secret' },
   web: { clientId: 'notes-web', clientSecret: 'notes-web-secret' },
 } as const;
@@ -124,6 +137,7 @@ const DEFAULT_APP_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
 const OIDC_SCOPES = 'openid profile email offline_access';
 const DEFAULT_RESOURCE_SCOPES = 'notes:read notes:write';
 const DEFAULT_MACHINE_SCOPES = 'notes:export';
+const DEFAULT_TAGS_SCOPES = 'tags:read';
 
 /** Options of {@link defaultClients}; {@link DevServerOptions} has the same names and defaults. */
 export interface DefaultClientsOptions {
@@ -131,31 +145,41 @@ export interface DefaultClientsOptions {
   webRedirectUris?: readonly string[];
   resourceScopes?: string;
   machineScopes?: string;
+  tagsScopes?: string;
 }
 
 /**
- * The Notes example's clients: `notes-spa` (public, PKCE, refresh tokens), `notes-machine`
- * (confidential, client credentials) and `notes-web` (confidential, authorization code). Each
- * lists the scopes it may ask for: the machine scopes (`notes:export`) belong to `notes-machine`
- * alone, and the others get `invalid_scope` for them.
+ * The Notes example's clients: `notes-spa` (public, PKCE, refresh tokens), `notes-spa-par` (the
+ * same, but it must push its authorization requests, RFC 9126), `notes-machine` (confidential,
+ * client credentials) and `notes-web` (confidential, authorization code). Each lists the scopes
+ * it may ask for: the machine scopes (`notes:export`) belong to `notes-machine` alone, and the
+ * others get `invalid_scope` for them; the tags scopes (`tags:read`) belong to the two SPAs.
  */
 export function defaultClients(opts: DefaultClientsOptions = {}): ClientMetadata[] {
   const origins = unique([...DEFAULT_APP_ORIGINS, ...(opts.appOrigins ?? [])].map(toOrigin));
   const webRedirectUris = [...(opts.webRedirectUris ?? ['http://127.0.0.1:5174/callback'])];
   const resourceScopes = opts.resourceScopes ?? DEFAULT_RESOURCE_SCOPES;
   const personScope = joinScopes(OIDC_SCOPES, resourceScopes);
+  const spaScope = joinScopes(personScope, opts.tagsScopes ?? DEFAULT_TAGS_SCOPES);
   const machineScope = joinScopes(resourceScopes, opts.machineScopes ?? DEFAULT_MACHINE_SCOPES);
+  const spa: ClientMetadata = {
+    client_id: CLIENTS.spa.clientId,
+    client_name: 'Notes',
+    application_type: 'web',
+    token_endpoint_auth_method: 'none',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    redirect_uris: origins.map((o) => `${o}/callback`),
+    post_logout_redirect_uris: origins.map((o) => `${o}/`),
+    scope: spaScope,
+  };
   return [
+    spa,
     {
-      client_id: CLIENTS.spa.clientId,
-      client_name: 'Notes',
-      application_type: 'web',
-      token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      redirect_uris: origins.map((o) => `${o}/callback`),
-      post_logout_redirect_uris: origins.map((o) => `${o}/`),
-      scope: personScope,
+      ...spa,
+      client_id: CLIENTS.spaPar.clientId,
+      client_name: 'Notes (pushed authorization requests)',
+      require_pushed_authorization_requests: true,
     },
     {
       client_id: CLIENTS.machine.clientId,
@@ -199,6 +223,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const resourceScopes = options.resourceScopes ?? DEFAULT_RESOURCE_SCOPES;
   const machineScopes = options.machineScopes ?? DEFAULT_MACHINE_SCOPES;
   const apiScopes = joinScopes(resourceScopes, machineScopes).split(' ');
+  const tagsResource = options.tagsResource ?? DEFAULT_TAGS_RESOURCE;
+  const tagsScopes = joinScopes(options.tagsScopes ?? DEFAULT_TAGS_SCOPES).split(' ');
+  if (new URL(tagsResource).href === new URL(resource).href) {
+    throw new Error(`tagsResource must differ from resource (${resource})`);
+  }
+  const dpopNonce = options.dpopNonce ?? true;
   const accessTokenTtl = options.accessTokenTtl ?? 300;
   const refreshTokenTtl = options.refreshTokenTtl ?? 14 * 24 * 60 * 60;
   const appOrigins = (options.appOrigins ?? []).map(toOrigin);
@@ -208,6 +238,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       appOrigins,
       resourceScopes,
       machineScopes,
+      tagsScopes: tagsScopes.join(' '),
       ...(options.webRedirectUris ? { webRedirectUris: options.webRedirectUris } : {}),
     });
 
@@ -239,24 +270,30 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const port = (server.address() as AddressInfo).port;
   const issuer = (options.issuer ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`).replace(/\/+$/, '');
 
-  const resourceHref = new URL(resource).href;
   const corsOrigins = new Set(appOrigins);
   const store = new Map<string, { payload: AdapterPayload; expiresAt: number | undefined }>();
   const grantIndex = new Map<string, Set<string>>();
 
-  const resourceServer: ResourceServer = {
-    scope: apiScopes.join(' '),
-    audience: resource,
+  // Each API gets RS256 JWT access tokens whose `aud` is its resource indicator.
+  const resourceServer = (audience: string, scopes: string[]): ResourceServer => ({
+    scope: scopes.join(' '),
+    audience,
     accessTokenFormat: 'jwt',
     accessTokenTTL: accessTokenTtl,
     jwt: { sign: { alg: 'RS256' } },
-  };
+  });
+  const apis = [
+    { resource, scopes: apiScopes },
+    { resource: tagsResource, scopes: tagsScopes },
+  ];
+  const resourceServers = new Map(apis.map((api) => [new URL(api.resource).href, resourceServer(api.resource, api.scopes)]));
 
-  const requestedResourceScope = (ctx: KoaContextWithOIDC): boolean => {
+  /** The APIs whose scopes the request asks for (to default `resource` when it is absent). */
+  const requestedResources = (ctx: KoaContextWithOIDC): string[] => {
     const scope = (ctx.oidc.params as { scope?: unknown } | undefined)?.scope;
-    if (typeof scope !== 'string') return false;
-    const wanted = new Set(apiScopes);
-    return scope.split(' ').some((s) => wanted.has(s));
+    if (typeof scope !== 'string') return [];
+    const asked = new Set(scope.split(' '));
+    return apis.filter((api) => api.scopes.some((s) => asked.has(s))).map((api) => api.resource);
   };
 
   const configuration: Configuration = {
@@ -264,7 +301,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     clients,
     jwks: { keys: [signingKey()] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
-    scopes: [...OIDC_SCOPES.split(' '), ...apiScopes],
+    scopes: unique([...OIDC_SCOPES.split(' '), ...apiScopes, ...tagsScopes]),
     claims: {
       openid: ['sub'],
       profile: ['name', 'preferred_username', 'given_name', 'family_name', 'picture', 'locale', 'updated_at'],
@@ -332,6 +369,15 @@ ${out.error_description ? `<p id="error-description">${esc(out.error_description
           !(client.clientAuthMethod === 'none' && token.clientId !== ctx.oidc.client?.clientId),
       },
       userinfo: { enabled: true },
+      // RFC 9449: optional per request (no DPoP header, Bearer as before). With a proof, the
+      // access token is DPoP-bound (`cnf.jkt`), and so is a public client's refresh token.
+      dPoP: {
+        enabled: true,
+        nonceSecret: randomBytes(32),
+        requireNonce: () => dpopNonce,
+      },
+      // RFC 9126: any client may push its request; notes-spa-par must.
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       rpInitiatedLogout: {
         enabled: true,
         // Confirms by itself (a script submits "Sign out") so browsers and headless tests
@@ -361,17 +407,21 @@ ${form}
       },
       resourceIndicators: {
         enabled: true,
-        // Requests that ask for the API's scopes without `resource` still get its JWT.
+        // Requests that ask for an API's scopes without `resource` still get its JWT; a token
+        // request on a grant of both APIs without `resource` gets the notes API's.
         defaultResource: (ctx, _client, oneOf) => {
           if (oneOf) return oneOf.length === 1 ? (oneOf[0] as string) : oneOf.includes(resource) ? resource : oneOf;
-          return requestedResourceScope(ctx) ? resource : (undefined as unknown as string);
+          const asked = requestedResources(ctx);
+          if (asked.length === 0) return undefined as unknown as string;
+          return asked.length === 1 ? (asked[0] as string) : asked;
         },
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, indicator) => {
-          if (URL.parse(indicator)?.href !== resourceHref) {
-            throw new errors.InvalidTarget(`unknown resource indicator; this server knows ${resource}`);
+          const info = resourceServers.get(URL.parse(indicator)?.href ?? '');
+          if (!info) {
+            throw new errors.InvalidTarget(`unknown resource indicator; this server knows ${resource} and ${tagsResource}`);
           }
-          return resourceServer;
+          return info;
         },
       },
     },
@@ -399,6 +449,7 @@ ${form}
     issuer,
     port,
     resource,
+    tagsResource,
     provider,
     stop() {
       stopped ??= new Promise<void>((resolve, reject) => {
