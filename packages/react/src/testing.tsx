@@ -56,16 +56,8 @@ function mockTokens(accessToken = 'mock-access-token'): AuthTokens {
   return { accessToken, tokenType: 'Bearer', expiresAt: Date.now() + 3_600_000 };
 }
 
-/**
- * Makes an in-memory auth client for your own component tests: no network, no storage, no
- * redirects; `login` signs in, `logout` signs out, every call is recorded in `calls`.
- *
- * Default state: `unauthenticated`, or `authenticated` when `user` or `accessToken` is given.
- *
- * @see {@link MockAuthProvider}
- */
-export function createMockAuthClient(init: MockAuthClientInit = {}): MockAuthClient {
-  const { user, accessToken, signInOnLogin = true, fetch: send, ...stateInit } = init;
+/** The mock's observable state and its transitions, shared by the mock client's methods. */
+function createMockState({ user, accessToken, ...stateInit }: Omit<MockAuthClientInit, 'signInOnLogin' | 'fetch'>) {
   const signedIn = user != null || accessToken !== undefined;
   let state: AuthState = Object.freeze({
     status: signedIn ? 'authenticated' : 'unauthenticated',
@@ -75,6 +67,39 @@ export function createMockAuthClient(init: MockAuthClientInit = {}): MockAuthCli
     ...stateInit,
   });
   const listeners = new Set<() => void>();
+  const setState = (partial: Partial<AuthState>): void => {
+    state = Object.freeze({ ...state, ...partial });
+    for (const listener of [...listeners]) listener();
+  };
+  return {
+    getState: () => state,
+    setState,
+    subscribe(listener: () => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    signIn: (nextUser: AuthUser = defaultMockUser): void =>
+      setState({ status: 'authenticated', user: nextUser, tokens: mockTokens(), error: null }),
+    signOut: (): void => setState({ status: 'unauthenticated', user: null, tokens: null, error: null }),
+    getAccessToken: (): Promise<string> =>
+      state.tokens
+        ? Promise.resolve(state.tokens.accessToken)
+        : Promise.reject(new AuthError('login_required', 'Not signed in (mock client): call login().')),
+    clear: () => listeners.clear(),
+  };
+}
+
+/**
+ * Makes an in-memory auth client for your own component tests: no network, no storage, no
+ * redirects; `login` signs in, `logout` signs out, every call is recorded in `calls`.
+ *
+ * Default state: `unauthenticated`, or `authenticated` when `user` or `accessToken` is given.
+ *
+ * @see {@link MockAuthProvider}
+ */
+export function createMockAuthClient(init: MockAuthClientInit = {}): MockAuthClient {
+  const { signInOnLogin = true, fetch: send, ...stateInit } = init;
+  const { getState, setState, subscribe, signIn, signOut, getAccessToken, clear } = createMockState(stateInit);
   const calls: MockAuthCalls = {
     login: [],
     logout: [],
@@ -84,30 +109,13 @@ export function createMockAuthClient(init: MockAuthClientInit = {}): MockAuthCli
     fetch: [],
   };
 
-  const setState = (partial: Partial<AuthState>): void => {
-    state = Object.freeze({ ...state, ...partial });
-    for (const listener of [...listeners]) listener();
-  };
-  const signIn = (nextUser: AuthUser = defaultMockUser): void =>
-    setState({ status: 'authenticated', user: nextUser, tokens: mockTokens(), error: null });
-  const signOut = (): void =>
-    setState({ status: 'unauthenticated', user: null, tokens: null, error: null });
-
-  const getAccessToken = (): Promise<string> =>
-    state.tokens
-      ? Promise.resolve(state.tokens.accessToken)
-      : Promise.reject(new AuthError('login_required', 'Not signed in (mock client): call login().'));
-
   return {
     calls,
     setState,
     signIn,
     signOut,
-    getState: () => state,
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    getState,
+    subscribe,
     async login(options) {
       calls.login.push(options);
       if (signInOnLogin) signIn();
@@ -123,7 +131,8 @@ export function createMockAuthClient(init: MockAuthClientInit = {}): MockAuthCli
     },
     async refresh() {
       calls.refresh.push(undefined);
-      if (state.tokens) setState({ tokens: mockTokens(`${state.tokens.accessToken}+`) });
+      const { tokens } = getState();
+      if (tokens) setState({ tokens: mockTokens(`${tokens.accessToken}+`) });
     },
     async logout(options) {
       calls.logout.push(options);
@@ -137,9 +146,7 @@ export function createMockAuthClient(init: MockAuthClientInit = {}): MockAuthCli
       request.headers.set('Authorization', `Bearer ${await getAccessToken()}`);
       return (send ?? ((r: Request) => globalThis.fetch(r)))(request);
     },
-    destroy() {
-      listeners.clear();
-    },
+    destroy: clear,
   };
 }
 
