@@ -1,0 +1,119 @@
+/** Interactions: login and consent pages served in front of provider.callback(). */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Provider } from 'oidc-provider';
+import { accountByCredentials } from './accounts.js';
+import type { DevAccount } from './accounts.js';
+import { pathOf, readBody, redirect, sendHtml } from './http.js';
+import type { RequestHandler } from './httpServer.js';
+import { consentPage, expiredPage, failurePage, loginPage, messagePage } from './pages.js';
+import type { InteractionDetails } from './pages.js';
+
+type InteractionResult = Parameters<Provider['interactionResult']>[2];
+
+/** One interaction request, once the provider knows its uid. */
+interface Interaction {
+  provider: Provider;
+  req: IncomingMessage;
+  res: ServerResponse;
+  uid: string;
+  details: InteractionDetails;
+  clientName: string;
+}
+
+/** The server's handler: `/interaction/…` here, everything else to oidc-provider. */
+export function routeRequests(provider: Provider, accounts: DevAccount[]): RequestHandler {
+  const callback = provider.callback();
+  return (req, res) => {
+    if (pathOf(req).startsWith('/interaction/')) {
+      handleInteraction(provider, accounts, req, res).catch((err: unknown) => {
+        sendHtml(res, 500, failurePage(err));
+      });
+      return;
+    }
+    callback(req, res);
+  };
+}
+
+async function handleInteraction(
+  provider: Provider,
+  accounts: DevAccount[],
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const match = /^\/interaction\/([^/]+)(?:\/(login|confirm|abort))?\/?$/.exec(pathOf(req));
+  if (!match) return sendHtml(res, 404, messagePage('Not found', 'Not found'));
+  const uid = match[1] as string;
+  const action = match[2];
+
+  let details: InteractionDetails;
+  try {
+    details = await provider.interactionDetails(req, res);
+  } catch {
+    return sendHtml(res, 400, expiredPage());
+  }
+  if (details.uid !== uid) return sendHtml(res, 400, messagePage('Error', 'Interaction mismatch'));
+
+  const clientId = String(details.params['client_id'] ?? '');
+  const client = await provider.Client.find(clientId);
+  const interaction: Interaction = { provider, req, res, uid, details, clientName: client?.clientName ?? clientId };
+
+  if (req.method === 'GET' && !action) return showPrompt(interaction);
+  if (req.method !== 'POST' || !action) return sendHtml(res, 405, messagePage('Error', 'Method not allowed'));
+
+  const form = new URLSearchParams(await readBody(req));
+  if (action === 'abort') {
+    return finish(interaction, { error: 'access_denied', error_description: 'The person denied the request.' }, false);
+  }
+  if (action === 'login') return submitLogin(interaction, accounts, form);
+  return submitConsent(interaction, clientId);
+}
+
+/** GET: the page of the current prompt. */
+function showPrompt({ res, uid, details, clientName }: Interaction): void {
+  const prompt = details.prompt.name;
+  if (prompt === 'login') return sendHtml(res, 200, loginPage(uid, clientName));
+  if (prompt === 'consent') return sendHtml(res, 200, consentPage(uid, clientName, details));
+  return sendHtml(res, 400, messagePage('Error', `Unsupported prompt ${prompt}`));
+}
+
+/** POST login: checks the credentials, or shows the form again with an error. */
+async function submitLogin(interaction: Interaction, accounts: DevAccount[], form: URLSearchParams): Promise<void> {
+  const { res, uid, details, clientName } = interaction;
+  if (details.prompt.name !== 'login') return redirect(res, `/interaction/${uid}`);
+  const username = form.get('username') ?? '';
+  const password = form.get('password') ?? '';
+  const account = accountByCredentials(accounts, username, password);
+  if (!account) {
+    return sendHtml(res, 401, loginPage(uid, clientName, 'Invalid username or password.', username));
+  }
+  return finish(interaction, { login: { accountId: account.claims.sub } }, false);
+}
+
+/** POST confirm: grants what the consent prompt says is missing. */
+async function submitConsent(interaction: Interaction, clientId: string): Promise<void> {
+  const { provider, res, uid, details } = interaction;
+  if (details.prompt.name !== 'consent') return redirect(res, `/interaction/${uid}`);
+  const accountId = details.session?.accountId;
+  if (!accountId) return redirect(res, `/interaction/${uid}`);
+  const d = details.prompt.details as {
+    missingOIDCScope?: string[];
+    missingOIDCClaims?: string[];
+    missingResourceScopes?: Record<string, string[]>;
+  };
+  const grant = details.grantId
+    ? ((await provider.Grant.find(details.grantId)) ?? new provider.Grant({ accountId, clientId }))
+    : new provider.Grant({ accountId, clientId });
+  if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(' '));
+  if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) {
+    grant.addResourceScope(indicator, scopes.join(' '));
+  }
+  const grantId = await grant.save();
+  return finish(interaction, { consent: details.grantId ? {} : { grantId } }, true);
+}
+
+/** Hands the result to oidc-provider and follows it back to the authorization endpoint. */
+async function finish({ provider, req, res }: Interaction, result: InteractionResult, merge: boolean): Promise<void> {
+  const to = await provider.interactionResult(req, res, result, { mergeWithLastSubmission: merge });
+  redirect(res, to);
+}
