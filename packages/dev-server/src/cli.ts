@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { CLIENTS, DEFAULT_ACCOUNTS, DEFAULT_PORT, DEFAULT_RESOURCE, DEFAULT_TAGS_RESOURCE, startDevServer } from './index.js';
-import type { DevServerOptions } from './index.js';
+import type { DevServer, DevServerOptions } from './index.js';
 
 const usage = `Usage: pkce-auth-dev-server [options]
 
@@ -34,8 +34,10 @@ function positiveInt(name: string, value: string | undefined, allowZero = false)
   return n;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
+type CliValues = ReturnType<typeof parseCli>;
+
+function parseCli() {
+  return parseArgs({
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
@@ -50,12 +52,11 @@ async function main(): Promise<void> {
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(usage);
-    return;
-  }
+  }).values;
+}
 
+/** The server options the flags ask for; throws on a malformed number. */
+function toOptions(values: CliValues): DevServerOptions {
   const options: DevServerOptions = { quiet: !values.verbose };
   const port = positiveInt('port', values.port, true);
   if (port !== undefined) options.port = port;
@@ -69,24 +70,28 @@ async function main(): Promise<void> {
   if (values['tags-resource']) options.tagsResource = values['tags-resource'];
   if (values['dpop-without-nonce']) options.dpopNonce = false;
   if (values['app-origin']) options.appOrigins = values['app-origin'];
+  return options;
+}
 
-  const server = await startDevServer(options);
+/** What the terminal shows once the server listens: its URLs, accounts and clients. */
+function banner(server: DevServer, dpopWithoutNonce: boolean): string {
   const accounts = DEFAULT_ACCOUNTS.map((a) => `${a.username} / ${a.password}`).join(', ');
-  process.stdout.write(
-    [
-      `pkce-auth dev server (development only) listening`,
-      `  issuer:     ${server.issuer}`,
-      `  discovery:  ${server.issuer}/.well-known/openid-configuration`,
-      `  resource:   ${server.resource} (JWT access tokens, scopes notes:read notes:write; notes:export for ${CLIENTS.machine.clientId} only)`,
-      `  resource:   ${server.tagsResource} (JWT access tokens, scope tags:read; for ${CLIENTS.spa.clientId} and ${CLIENTS.spaPar.clientId})`,
-      `  accounts:   ${accounts}   (username / password)`,
-      `  clients:    ${CLIENTS.spa.clientId} (public, PKCE), ${CLIENTS.spaPar.clientId} (public, PKCE, PAR required), ${CLIENTS.machine.clientId} / ${CLIENTS.machine.clientSecret}, ${CLIENTS.web.clientId} / ${CLIENTS.web.clientSecret}`,
-      `  DPoP:       optional per request, ${values['dpop-without-nonce'] ? 'no server nonce' : 'server nonce required'}; PAR: ${server.issuer}/request`,
-      `Press Ctrl-C to stop.`,
-      '',
-    ].join('\n'),
-  );
+  return [
+    `pkce-auth dev server (development only) listening`,
+    `  issuer:     ${server.issuer}`,
+    `  discovery:  ${server.issuer}/.well-known/openid-configuration`,
+    `  resource:   ${server.resource} (JWT access tokens, scopes notes:read notes:write; notes:export for ${CLIENTS.machine.clientId} only)`,
+    `  resource:   ${server.tagsResource} (JWT access tokens, scope tags:read; for ${CLIENTS.spa.clientId} and ${CLIENTS.spaPar.clientId})`,
+    `  accounts:   ${accounts}   (username / password)`,
+    `  clients:    ${CLIENTS.spa.clientId} (public, PKCE), ${CLIENTS.spaPar.clientId} (public, PKCE, PAR required), ${CLIENTS.machine.clientId} / ${CLIENTS.machine.clientSecret}, ${CLIENTS.web.clientId} / ${CLIENTS.web.clientSecret}`,
+    `  DPoP:       optional per request, ${dpopWithoutNonce ? 'no server nonce' : 'server nonce required'}; PAR: ${server.issuer}/request`,
+    `Press Ctrl-C to stop.`,
+    '',
+  ].join('\n');
+}
 
+/** Stops the server, once, on Ctrl-C or SIGTERM, and exits. */
+function stopOnSignals(server: DevServer): void {
   let stopping = false;
   const shutdown = () => {
     if (stopping) return;
@@ -98,6 +103,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+}
+
+async function main(): Promise<void> {
+  const values = parseCli();
+  if (values.help) {
+    process.stdout.write(usage);
+    return;
+  }
+  const server = await startDevServer(toOptions(values));
+  process.stdout.write(banner(server, values['dpop-without-nonce'] ?? false));
+  stopOnSignals(server);
 }
 
 main().catch((err: unknown) => {
