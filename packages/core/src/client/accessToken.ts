@@ -40,17 +40,8 @@ export function createTokenAccess({ session, timing, limiter, refresher, callbac
       const current = session.current();
       if (!current) throw loginRequired('there is no session');
       if (!timing.isDue(current)) return current.tokens.accessToken;
-      const valid = !timing.isExpired(current);
-      if (!current.tokens.refreshToken) {
-        if (valid) return current.tokens.accessToken;
-        session.end(null);
-        throw loginRequired('the access token expired and cannot be refreshed');
-      }
-      if (!refresher.inFlight() && Date.now() < limiter.nextAt()) {
-        // Backing off or at the per-minute limit: no request until the next attempt is allowed.
-        if (valid) return current.tokens.accessToken;
-        throw limiter.refusal();
-      }
+      // Due: the refresher decides (no refresh token, backing off, at the limit) and refuses
+      // without a request; a still valid token is returned whatever it decided.
       return afterRefresh();
     },
     async refresh() {

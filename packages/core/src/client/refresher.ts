@@ -52,11 +52,14 @@ async function refreshInLock(deps: RefresherDeps, force: boolean): Promise<void>
   const { refreshToken } = stored.tokens;
   if (!refreshToken || !stored.refreshId) {
     if (timing.isExpired(stored)) session.end(null);
-    throw loginRequired('the server issued no refresh token (ask for offline_access)');
+    throw loginRequired('the access token is due and there is no refresh token (ask for offline_access)');
   }
   if (!limiter.take()) throw limiter.refusal();
   await sendRefresh(deps, stored, refreshToken, stored.refreshId);
 }
+
+/** Milliseconds until `at`, clamped for setTimeout (which overflows above 2^31-1 ms; a later re-schedule covers longer waits). */
+const delayUntil = (at: number): number => Math.min(Math.max(0, at - Date.now()), 2 ** 31 - 1);
 
 export function createRefresher(deps: RefresherDeps): Refresher {
   const { config, session, timing, limiter } = deps;
@@ -70,7 +73,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       const current = session.current();
       if (current && !current.tokens.refreshToken && timing.isExpired(current)) session.end(null);
       else refresher.schedule();
-    }, Math.min(Math.max(0, expiresAt - Date.now()), 2 ** 31 - 1));
+    }, delayUntil(expiresAt));
   };
 
   const refresher: Refresher = {
@@ -91,12 +94,10 @@ export function createRefresher(deps: RefresherDeps): Refresher {
       if (stopped || inFlight || current?.tokens.expiresAt === undefined) return;
       if (!current.tokens.refreshToken) return endAtExpiry(current.tokens.expiresAt);
       if (!config.autoRefresh) return;
-      // setTimeout overflows above 2^31-1 ms; a later re-schedule covers very long lifetimes.
-      const delay = Math.min(Math.max(0, Math.max(timing.dueAt(current), limiter.nextAt()) - Date.now()), 2 ** 31 - 1);
       timer = setTimeout(() => {
         refresher.refreshIfDue();
         if (!inFlight) refresher.schedule();
-      }, delay);
+      }, delayUntil(Math.max(timing.dueAt(current), limiter.nextAt())));
     },
     stop() {
       stopped = true;
