@@ -69,6 +69,25 @@ describe("tabs sharing a session ('local')", () => {
     expect(localStorage.getItem(`pkce-auth:${CLIENT_ID}:refresh-lease`)).toBeNull();
   });
 
+  it('the 5-a-minute refresh limit is the session’s, not the tab’s: two tabs together send at most 5', async () => {
+    installLocks();
+    const { fake, a, b } = await twoTabs();
+    // Each tab first takes in the other's refresh (BroadcastChannel), so each refresh() sends one.
+    const synced = () => new Promise((resolve) => setTimeout(resolve, 20));
+    for (const tab of [a, b, a, b, a]) {
+      await tab.refresh();
+      await synced();
+    }
+    expect(refreshCalls(fake)).toHaveLength(5);
+    expect(b.getState().tokens?.accessToken).toBe('at-6');
+    await expect(b.refresh()).rejects.toMatchObject({ code: 'network_error', message: expect.stringContaining('5 refresh requests this minute') });
+    await expect(a.refresh()).rejects.toMatchObject({ code: 'network_error' });
+    expect(refreshCalls(fake)).toHaveLength(5);
+    vi.setSystemTime(Date.now() + 60_001);
+    await b.refresh();
+    expect(refreshCalls(fake)).toHaveLength(6);
+  });
+
   it('after one tab refreshes, the other shows the new token without a request of its own', async () => {
     installLocks();
     const { fake, a, b } = await twoTabs();
