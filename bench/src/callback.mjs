@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { BROWSER_BUILD } from './bundle.mjs';
 import { median, serveStatic, table, withTimeout } from './lib.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 
@@ -38,18 +39,8 @@ const PROBE = `(() => {
 
 async function bundle(file, outdir) {
   await mkdir(outdir, { recursive: true });
-  await build({
-    entryPoints: [join(here, '..', 'e2e', file)],
-    outfile: join(outdir, 'app.js'),
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    jsx: 'automatic',
-    logLevel: 'silent',
-    define: { 'process.env.NODE_ENV': '"production"' },
-  });
+  // React is bundled here (the page must run on its own); everything else as in the size bench.
+  await build({ ...BROWSER_BUILD, entryPoints: [join(here, '..', 'e2e', file)], outfile: join(outdir, 'app.js') });
 }
 
 function indexHtml(issuer) {
