@@ -132,6 +132,17 @@ function installStatusReporter(): void {
  * Checks what the server saw of the refresh requests `ps` (a snapshot; a tab may refresh again
  * meanwhile): each answered 200, each token presented once, no grant error or revocation.
  */
+/** Saves a note from `page`, waits for it in the list, and returns its POST (201, sent with `accessToken`). */
+async function saveNote(page: Page, log: RequestLog, text: string, accessToken: string): Promise<Recorded> {
+  await page.getByTestId('note-input').fill(text);
+  await page.getByTestId('add-note').click();
+  await page.getByTestId('note-item').filter({ hasText: text }).waitFor();
+  const post = log.all.filter((r) => r.page === page && r.method === 'POST' && r.url === `${stack!.api.url}/notes`).at(-1)!;
+  expect((await post.request.response())?.status()).toBe(201);
+  expect((await post.request.allHeaders())['authorization']).toBe(`Bearer ${accessToken}`);
+  return post;
+}
+
 async function expectNoReuse(ps: { rec: Recorded; token: string }[], since: number): Promise<{ revoked: boolean; errors: number; serverRefreshes: number }> {
   for (const p of ps) expect(await statusOf(p.rec), `refresh with ${tail(p.token)}`).toBe(200);
   const tokens = ps.map((p) => p.token);
@@ -241,13 +252,7 @@ describe('a duplicated tab (window.open copies sessionStorage) never reuses a re
     const copyDiscoveries = log.discovery(dueAt - 50).filter((r) => tab(r) === 'copy').length;
     // Until its expiry the copy keeps using its access token: a note goes out with it, and no
     // token request is made for it (due, but nothing to refresh with).
-    const copyEarlyText = `copy before expiry ${Date.now()}`;
-    await copy.getByTestId('note-input').fill(copyEarlyText);
-    await copy.getByTestId('add-note').click();
-    await copy.getByTestId('note-item').filter({ hasText: copyEarlyText }).waitFor();
-    const copyPost = log.all.find((r) => r.page === copy && r.method === 'POST' && r.url === `${stack!.api.url}/notes`)!;
-    expect((await copyPost.request.response())?.status()).toBe(201);
-    expect((await copyPost.request.allHeaders())['authorization']).toBe(`Bearer ${first.tokens.accessToken}`);
+    const copyPost = await saveNote(copy, log, `copy before expiry ${Date.now()}`, first.tokens.accessToken);
     expect(copyPost.at).toBeLessThan(first.tokens.expiresAt!);
     expect(log.token(undefined, droppedAt).filter((r) => tab(r) === 'copy')).toEqual([]);
     const quietSince = Date.now();
@@ -262,12 +267,7 @@ describe('a duplicated tab (window.open copies sessionStorage) never reuses a re
     expect(await statusOf(p2.rec)).toBe(200);
     expect(p2.rec.at).toBeGreaterThanOrEqual(dueAt2 - 50);
     const text = `original after two refreshes ${Date.now()}`;
-    await original.getByTestId('note-input').fill(text);
-    await original.getByTestId('add-note').click();
-    await original.getByTestId('note-item').filter({ hasText: text }).waitFor();
-    const post = log.all.find((r) => r.page === original && r.method === 'POST' && r.url === `${stack!.api.url}/notes`)!;
-    expect((await post.request.response())?.status()).toBe(201);
-    expect((await post.request.allHeaders())['authorization']).toBe(`Bearer ${third.tokens.accessToken}`);
+    await saveNote(original, log, text, third.tokens.accessToken);
     await original.reload();
     await original.getByTestId('note-item').filter({ hasText: text }).waitFor();
     const reloadGet = log.all.filter((r) => r.page === original && r.method === 'GET' && r.url === `${stack!.api.url}/notes`).at(-1)!;
@@ -365,13 +365,7 @@ describe('a duplicated tab (window.open copies sessionStorage) never reuses a re
     expect(p2.rec.page).toBe(winner);
     expect(p2.token).toBe(won.tokens.refreshToken);
     expect(await statusOf(p2.rec)).toBe(200);
-    const text = `winner after the race ${Date.now()}`;
-    await winner.getByTestId('note-input').fill(text);
-    await winner.getByTestId('add-note').click();
-    await winner.getByTestId('note-item').filter({ hasText: text }).waitFor();
-    const post = log.all.find((r) => r.page === winner && r.method === 'POST' && r.url === `${stack!.api.url}/notes`)!;
-    expect((await post.request.response())?.status()).toBe(201);
-    expect((await post.request.allHeaders())['authorization']).toBe(`Bearer ${again.tokens.accessToken}`);
+    await saveNote(winner, log, `winner after the race ${Date.now()}`, again.tokens.accessToken);
 
     const server = await expectNoReuse(presented(log), since);
     report(
