@@ -33,9 +33,9 @@ export function defaultClients(opts: DefaultClientsOptions = {}): ClientMetadata
   const origins = unique([...DEFAULT_APP_ORIGINS, ...(opts.appOrigins ?? [])].map(toOrigin));
   const webRedirectUris = [...(opts.webRedirectUris ?? ['http://127.0.0.1:5174/callback'])];
   const resourceScopes = opts.resourceScopes ?? DEFAULT_RESOURCE_SCOPES;
-  const personScope = joinScopes(OIDC_SCOPES, resourceScopes);
-  const spaScope = joinScopes(personScope, opts.tagsScopes ?? DEFAULT_TAGS_SCOPES);
-  const machineScope = joinScopes(resourceScopes, opts.machineScopes ?? DEFAULT_MACHINE_SCOPES);
+  const personScope = joinScopes(OIDC_SCOPES, resourceScopes).join(' ');
+  const spaScope = joinScopes(OIDC_SCOPES, resourceScopes, opts.tagsScopes ?? DEFAULT_TAGS_SCOPES).join(' ');
+  const machineScope = joinScopes(resourceScopes, opts.machineScopes ?? DEFAULT_MACHINE_SCOPES).join(' ');
   const spa = spaClient(origins, spaScope);
   return [spa, parSpaClient(spa), machineClient(machineScope), webClient(webRedirectUris, personScope)];
 }

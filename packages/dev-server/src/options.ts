@@ -77,7 +77,7 @@ export function resolveOptions(options: DevServerOptions): ResolvedOptions {
   const resourceScopes = options.resourceScopes ?? DEFAULT_RESOURCE_SCOPES;
   const machineScopes = options.machineScopes ?? DEFAULT_MACHINE_SCOPES;
   const tagsResource = options.tagsResource ?? DEFAULT_TAGS_RESOURCE;
-  const tagsScopes = joinScopes(options.tagsScopes ?? DEFAULT_TAGS_SCOPES).split(' ');
+  const tagsScope = options.tagsScopes ?? DEFAULT_TAGS_SCOPES;
   if (new URL(tagsResource).href === new URL(resource).href) {
     throw new Error(`tagsResource must differ from resource (${resource})`);
   }
@@ -88,7 +88,7 @@ export function resolveOptions(options: DevServerOptions): ResolvedOptions {
       appOrigins,
       resourceScopes,
       machineScopes,
-      tagsScopes: tagsScopes.join(' '),
+      tagsScopes: tagsScope,
       ...(options.webRedirectUris ? { webRedirectUris: options.webRedirectUris } : {}),
     });
   return {
@@ -100,9 +100,9 @@ export function resolveOptions(options: DevServerOptions): ResolvedOptions {
     clients,
     appOrigins,
     resource,
-    apiScopes: joinScopes(resourceScopes, machineScopes).split(' '),
+    apiScopes: joinScopes(resourceScopes, machineScopes),
     tagsResource,
-    tagsScopes,
+    tagsScopes: joinScopes(tagsScope),
     dpopNonce: options.dpopNonce ?? true,
     accessTokenTtl: options.accessTokenTtl ?? 300,
     refreshTokenTtl: options.refreshTokenTtl ?? 14 * 24 * 60 * 60,

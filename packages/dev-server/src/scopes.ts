@@ -5,9 +5,9 @@ export const DEFAULT_RESOURCE_SCOPES = 'notes:read notes:write';
 export const DEFAULT_MACHINE_SCOPES = 'notes:export';
 export const DEFAULT_TAGS_SCOPES = 'tags:read';
 
-/** Space-separated scope lists joined into one, without empty or repeated entries. */
-export function joinScopes(...lists: string[]): string {
-  return unique(lists.flatMap((list) => list.split(' ')).filter(Boolean)).join(' ');
+/** The scopes of space-separated scope lists, without empty or repeated entries (so `''` gives `[]`). */
+export function joinScopes(...lists: string[]): string[] {
+  return unique(lists.flatMap((list) => list.split(' ')).filter(Boolean));
 }
 
 export function unique<T>(values: T[]): T[] {

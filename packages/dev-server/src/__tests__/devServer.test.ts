@@ -32,6 +32,16 @@ describe('discovery', () => {
     expect(meta['response_types_supported']).toEqual(['code']);
     expect(meta['scopes_supported']).toEqual(expect.arrayContaining(['openid', 'offline_access', 'notes:read', 'notes:write', 'notes:export']));
   });
+
+  it('registers no empty scope for empty scope options', async () => {
+    const empty = await startDevServer({ port: 0, tagsScopes: '', resourceScopes: '', machineScopes: '' });
+    try {
+      const meta = (await (await fetch(`${empty.issuer}/.well-known/openid-configuration`)).json()) as { scopes_supported: string[] };
+      expect(meta.scopes_supported).toEqual(['openid', 'profile', 'email', 'offline_access']);
+    } finally {
+      await empty.stop();
+    }
+  });
 });
 
 describe('client credentials', () => {
