@@ -9,7 +9,8 @@
 //   VITE_AUTH_AUDIENCE      the notes API's audience, as the app requests it (default http://localhost:4001)
 //   AUTH_PORT               dev server port (default 4000)
 //   NOTES_API_PORT          notes API port (default 4001)
-//   VITE_NOTES_API_URL      where the app calls the notes API; also the API's public origin for DPoP `htu`
+//   VITE_NOTES_API_URL      where the app calls the notes API; also the API's public origin for DPoP `htu`,
+//                           so an origin only (the API serves /notes at its root; a path is refused)
 //   APP_PORT                Vite port (default 5173)
 //   NOTES_API_ISSUER        issuer the API trusts (default VITE_AUTH_ISSUER, else the dev server)
 //   NOTES_API_AUDIENCE      `aud` the API requires (default VITE_AUTH_AUDIENCE or http://localhost:4001; empty = no check)
@@ -89,7 +90,7 @@ async function main() {
       ...(env.NOTES_API_EXPORT_CLIENTS ? { exportClients: env.NOTES_API_EXPORT_CLIENTS.split(/[\s,]+/).filter(Boolean) } : {}),
       tokenType: typ || null,
       // DPoP proofs name the URL the app calls (`htu`): the API's public origin, as the app sees it.
-      ...(env.VITE_NOTES_API_URL ? { publicOrigin: env.VITE_NOTES_API_URL } : {}),
+      ...(env.VITE_NOTES_API_URL ? { publicOrigin: publicOriginOf(env.VITE_NOTES_API_URL) } : {}),
       log: (message) => console.error(message),
     });
     stops.push(() => api.stop());
@@ -116,6 +117,24 @@ async function main() {
     console.error(`dev: ${err instanceof Error ? err.message : String(err)}`);
     await shutdown(1);
   }
+}
+
+/**
+ * VITE_NOTES_API_URL as the notes API's `publicOrigin`. The API serves /notes at its root, so a URL
+ * with a path would make every DPoP proof's `htu` wrong: refused here, naming the variable.
+ * @param {string} value
+ */
+function publicOriginOf(value) {
+  let u;
+  try {
+    u = new URL(value);
+  } catch {
+    u = undefined;
+  }
+  if (!u || u.origin === 'null' || u.href !== `${u.origin}/`) {
+    throw new Error(`VITE_NOTES_API_URL must be the notes API's origin (scheme://host[:port], no path, query or fragment), as it is the API's publicOrigin for DPoP htu; got ${JSON.stringify(value)}`);
+  }
+  return u.origin;
 }
 
 /** @param {NodeJS.ProcessEnv} env @returns {Record<string, string>} */

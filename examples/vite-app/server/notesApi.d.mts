@@ -27,6 +27,8 @@ export interface NotesApiOptions {
   /**
    * The origin clients call the API at, e.g. `https://notes.example.com` behind a proxy: DPoP proofs
    * must name it in `htu` (the Host header is not trusted). Default: the listening URL, `NotesApi.url`.
+   * Only an origin: the API serves its routes at the root, so a path (other than `/`), query or
+   * fragment makes createNotesApi() throw instead of being dropped from the expected `htu`.
    */
   publicOrigin?: string;
   /** How old (or, by `clockTolerance`, how far ahead) a DPoP proof's `iat` may be, in seconds. Default `300`. */

@@ -90,6 +90,24 @@ const normalizeHtu = (url) => {
 };
 
 /**
+ * `publicOrigin` as an origin. The API serves its routes at the root, so a path (or query, fragment,
+ * credentials) would be dropped from every expected `htu`: refused rather than silently ignored.
+ * @param {string} value
+ */
+function originOnly(value) {
+  let u;
+  try {
+    u = new URL(value);
+  } catch {
+    u = undefined;
+  }
+  if (!u || u.origin === 'null' || u.href !== `${u.origin}/`) {
+    throw new TypeError(`createNotesApi: \`publicOrigin\` must be an origin (scheme://host[:port], no path, query or fragment); got ${JSON.stringify(value)}`);
+  }
+  return u.origin;
+}
+
+/**
  * The scopes of a token: `scope` (RFC 9068, space-separated) or `scp` (Entra ID, Okta: string or array).
  * @param {Record<string, unknown>} payload
  * @returns {Set<string>}
@@ -122,7 +140,7 @@ export async function createNotesApi(options) {
   const allowedOrigins = new Set((options.allowedOrigins ?? ['http://localhost:5173', 'http://127.0.0.1:5173']).map((o) => new URL(o).origin));
   const log = options.log ?? (() => {});
   // The URL clients sign as `htu` comes from configuration, never from the request's Host header.
-  const configuredOrigin = options.publicOrigin === undefined ? undefined : new URL(options.publicOrigin).origin;
+  const configuredOrigin = options.publicOrigin === undefined ? undefined : originOnly(options.publicOrigin);
   const dpopMaxAge = options.dpopMaxAge ?? 300;
   const nonceLifetimeMs = (options.dpopNonceLifetime ?? 300) * 1000;
   const replayCacheSize = options.dpopReplayCacheSize ?? 10_000;

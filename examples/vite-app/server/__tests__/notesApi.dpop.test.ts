@@ -215,8 +215,17 @@ describe('notes API: DPoP-bound tokens (RFC 9449)', () => {
     expect(res.headers.get('www-authenticate')).toBe(`DPoP error="insufficient_scope", scope="notes:write", ${ALGS}`);
   });
 
+  it('refuses a publicOrigin that is not an origin (a path, query or fragment would be dropped from htu)', async () => {
+    for (const publicOrigin of ['https://notes.example/api', 'https://notes.example/?x=1', 'https://notes.example/#top', 'not a url']) {
+      const err = (await withApi({ publicOrigin }, async () => undefined).catch((e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(TypeError);
+      expect(err.message).toMatch(/`publicOrigin` must be an origin/);
+      expect(err.message).toContain(JSON.stringify(publicOrigin));
+    }
+  });
+
   it('checks htu against the configured publicOrigin, not the Host header', async () => {
-    await withApi({ publicOrigin: 'https://notes.example/ignored-path' }, async (proxied) => {
+    await withApi({ publicOrigin: 'https://notes.example/' }, async (proxied) => {
       const nonce = await nonceOf(proxied);
       expect((await dpopCall('/notes', { target: proxied, nonce, htu: 'https://notes.example/notes' })).status).toBe(200);
       await expectRefusal(await dpopCall('/notes', { target: proxied, nonce }), 'invalid_dpop_proof', /https:\/\/notes\.example\/notes/);
