@@ -11,7 +11,7 @@ import type { Provider } from 'oidc-provider';
 import { forbidFramingOfHtml } from './http.js';
 import { listen } from './httpServer.js';
 import { routeRequests } from './interactions.js';
-import { loadErrors, loadProvider } from './oidcProvider.js';
+import { loadProvider } from './oidcProvider.js';
 import { issuerUrl, resolveOptions } from './options.js';
 import type { DevServerOptions } from './options.js';
 import { providerConfiguration } from './providerConfig.js';
@@ -53,8 +53,7 @@ export interface DevServer {
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const opts = resolveOptions(options);
-  const ProviderClass = await loadProvider(opts.quiet);
-  const errors = await loadErrors();
+  const { Provider: ProviderClass, errors } = await loadProvider(opts.quiet);
 
   // Listen first so the issuer can carry the real port when port 0 was asked for; the server
   // answers 503 until the provider is ready.

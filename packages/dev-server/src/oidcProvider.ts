@@ -6,10 +6,16 @@ export type ProviderConstructor = new (issuer: string, configuration?: Configura
 /** oidc-provider's error classes (`errors.InvalidRequest`, …). */
 export type OidcErrors = typeof errors;
 
-let providerModule: Promise<ProviderConstructor> | undefined;
+/** What {@link loadProvider} gives: the Provider class and the error classes, from one import. */
+export interface OidcProviderModule {
+  Provider: ProviderConstructor;
+  errors: OidcErrors;
+}
+
+let providerModule: Promise<OidcProviderModule> | undefined;
 
 /** Imports oidc-provider once, hiding its "unsupported runtime" notice on Node 20 when quiet. */
-export function loadProvider(quiet: boolean): Promise<ProviderConstructor> {
+export function loadProvider(quiet: boolean): Promise<OidcProviderModule> {
   providerModule ??= (async () => {
     const warn = console.warn;
     if (quiet) {
@@ -20,15 +26,10 @@ export function loadProvider(quiet: boolean): Promise<ProviderConstructor> {
     }
     try {
       const mod = await import('oidc-provider');
-      return mod.default as unknown as ProviderConstructor;
+      return { Provider: mod.default as unknown as ProviderConstructor, errors: mod.errors };
     } finally {
       console.warn = warn;
     }
   })();
   return providerModule;
-}
-
-/** oidc-provider's error classes; imported after {@link loadProvider}, which silences its notice. */
-export async function loadErrors(): Promise<OidcErrors> {
-  return (await import('oidc-provider')).errors;
 }
