@@ -104,6 +104,7 @@ function features(opts: ResolvedOptions, errors: OidcErrors): Features {
         !(client.clientAuthMethod === 'none' && token.clientId !== ctx.oidc.client?.clientId),
     },
     userinfo: { enabled: true },
+    // The DPoP and PAR switches below restate oidc-provider 9's defaults on purpose, to keep them in sight.
     // RFC 9449: optional per request (no DPoP header, Bearer as before). With a proof, the
     // access token is DPoP-bound (`cnf.jkt`), and so is a public client's refresh token.
     dPoP: {
