@@ -68,5 +68,7 @@ export interface NotesApi {
  * `Authorization: DPoP` with a `DPoP` proof for the request's method and URL, signed by that key,
  * with the API's nonce (a proof without it gets 401 `use_dpop_nonce` and a `DPoP-Nonce` header,
  * sent on every answer to a DPoP request) and a jti not used before (else 401 `invalid_dpop_proof`).
+ * A request without a token, and a DPoP-bound token sent as Bearer, get both challenges (RFC 9449
+ * §7.1): `WWW-Authenticate: Bearer[ error=…], DPoP algs="…"`.
  */
 export function createNotesApi(options: NotesApiOptions): Promise<NotesApi>;

@@ -45,19 +45,23 @@ const quote = (value) => `"${value.replace(/["\\]/g, '')}"`;
  */
 const challenge = (scheme, params) => (scheme === 'DPoP' ? `DPoP ${params}, algs="${DPOP_ALGS.join(' ')}"` : `Bearer ${params}`);
 
-/** RFC 6750 §3: a request without a token gets a bare challenge, no error code. */
+/** The bare DPoP challenge sent next to a Bearer one, so a client learns the API takes DPoP (RFC 9449 §7.1). */
+const DPOP_OFFER = `DPoP algs="${DPOP_ALGS.join(' ')}"`;
+
+/** RFC 6750 §3: a request without a token gets bare challenges, no error code: Bearer, and DPoP with its algs. */
 const missingToken = () =>
-  new HttpError(401, 'unauthorized', 'an access token is required (Authorization: Bearer …)', {
-    'WWW-Authenticate': 'Bearer',
+  new HttpError(401, 'unauthorized', 'an access token is required (Authorization: Bearer or DPoP …)', {
+    'WWW-Authenticate': `Bearer, ${DPOP_OFFER}`,
   });
 
 /**
  * @param {string} description
  * @param {Scheme} [scheme]
+ * @param {{ offerDpop?: boolean }} [options] `offerDpop`: add the DPoP challenge after the Bearer one.
  */
-const invalidToken = (description, scheme = 'Bearer') =>
+const invalidToken = (description, scheme = 'Bearer', { offerDpop = false } = {}) =>
   new HttpError(401, 'invalid_token', description, {
-    'WWW-Authenticate': challenge(scheme, `error="invalid_token", error_description=${quote(description)}`),
+    'WWW-Authenticate': `${challenge(scheme, `error="invalid_token", error_description=${quote(description)}`)}${offerDpop && scheme === 'Bearer' ? `, ${DPOP_OFFER}` : ''}`,
   });
 
 /** RFC 9449 §7.1: the DPoP proof is missing, invalid, or not bound to the token. @param {string} description */
@@ -292,12 +296,12 @@ export async function createNotesApi(options) {
     const payload = await verifyAccessToken(token, scheme);
     const cnf = /** @type {{ jkt?: unknown } | undefined} */ (payload.cnf);
     if (scheme === 'Bearer' && cnf !== undefined) {
-      // RFC 9449 §7.2: a sender-constrained token must not be accepted as a bearer token.
-      throw invalidToken(
-        typeof cnf?.jkt === 'string'
-          ? 'this access token is bound to a DPoP key; send it as Authorization: DPoP with a DPoP proof'
-          : 'this access token is sender-constrained (cnf) in a way this API cannot check',
-      );
+      // RFC 9449 §7.2: a sender-constrained token must not be accepted as a bearer token. A DPoP-bound
+      // one also gets the DPoP challenge (§7.1), the scheme it must come with.
+      if (typeof cnf?.jkt === 'string') {
+        throw invalidToken('this access token is bound to a DPoP key; send it as Authorization: DPoP with a DPoP proof', 'Bearer', { offerDpop: true });
+      }
+      throw invalidToken('this access token is sender-constrained (cnf) in a way this API cannot check');
     }
     if (scheme === 'DPoP') {
       if (typeof cnf?.jkt !== 'string') throw invalidToken('this access token is not bound to a DPoP key (no cnf.jkt); send it as Authorization: Bearer', 'DPoP');

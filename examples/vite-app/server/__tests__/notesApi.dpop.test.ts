@@ -120,12 +120,12 @@ describe('notes API: DPoP-bound tokens (RFC 9449)', () => {
   it('refuses a DPoP-bound token presented as Bearer, with or without a proof', async () => {
     const plain = await fetch(`${api.url}/notes`, { headers: { authorization: `Bearer ${boundToken}` } });
     expect(plain.status).toBe(401);
-    expect(plain.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token", error_description="[^"]*DPoP[^"]*"$/);
+    expect(plain.headers.get('www-authenticate')).toMatch(new RegExp(`^Bearer error="invalid_token", error_description="[^"]*DPoP[^"]*", DPoP ${ALGS}$`));
     expect(((await plain.json()) as { error: string }).error).toBe('invalid_token');
 
     const withProof = await dpopCall('/notes', { scheme: 'Bearer', nonce: await nonceOf() });
     expect(withProof.status).toBe(401);
-    expect(withProof.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
+    expect(withProof.headers.get('www-authenticate')).toMatch(new RegExp(`^Bearer error="invalid_token", error_description="[^"]+", DPoP ${ALGS}$`));
   });
 
   it('still accepts a Bearer token without cnf, and sends it no DPoP-Nonce', async () => {

@@ -68,10 +68,10 @@ describe('notes API', () => {
     expect((await call(`/notes/${note.id}`, demoToken, { method: 'DELETE' })).status).toBe(404);
   });
 
-  it('answers 401 with a bare Bearer challenge when no token is sent', async () => {
+  it('answers 401 with bare Bearer and DPoP challenges when no token is sent', async () => {
     const res = await call('/notes');
     expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    expect(res.headers.get('www-authenticate')).toBe('Bearer, DPoP algs="ES256 ES384 EdDSA Ed25519 PS256 RS256"');
   });
 
   it('answers 401 invalid_token for a tampered token', async () => {
