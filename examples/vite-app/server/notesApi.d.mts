@@ -35,7 +35,11 @@ export interface NotesApiOptions {
   dpopMaxAge?: number;
   /** Seconds until the API's DPoP nonce is replaced; the previous one stays accepted for as long again. Default `300`. */
   dpopNonceLifetime?: number;
-  /** At most this many used DPoP proofs (jti) are remembered within `dpopMaxAge`; beyond, new proofs get 503. Default `10000`. */
+  /**
+   * At most this many used DPoP proofs (jti) are remembered within `dpopMaxAge`; beyond, new proofs get 503. Default `10000`.
+   * The trade-off: a full cache refuses rather than forgets a proof that could be replayed, so it answers 503 to every
+   * DPoP client, and a holder of one valid bound token can fill it with fresh proofs within the `iat` window.
+   */
   dpopReplayCacheSize?: number;
   /** Where diagnostics go. Default: nowhere. */
   log?: (message: string) => void;
