@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer } from '../index.js';
 import type { DevServer } from '../index.js';
 import { authorize, CookieJar } from '../signIn.js';
-
-const PKCE_CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+import { authorizationUrl } from './flow.js';
 
 let server: DevServer;
 
@@ -35,18 +34,6 @@ async function open(url: string | URL, jar: CookieJar, init: RequestInit = {}): 
   return res;
 }
 
-function authorizationUrl(params: Record<string, string> = {}): string {
-  return `${server.issuer}/auth?${new URLSearchParams({
-    client_id: 'notes-spa',
-    response_type: 'code',
-    redirect_uri: 'http://localhost:5173/callback',
-    scope: 'openid notes:read',
-    code_challenge: PKCE_CHALLENGE,
-    code_challenge_method: 'S256',
-    ...params,
-  })}`;
-}
-
 function interactionUid(html: string): string {
   return /action="\/interaction\/([^/"]+)\//.exec(html)?.[1] as string;
 }
@@ -62,7 +49,7 @@ function postForm(url: string, jar: CookieJar, form: Record<string, string>): Pr
 describe('X-Frame-Options and CSP frame-ancestors on every HTML page', () => {
   it('login, wrong-password and consent pages', async () => {
     const jar = new CookieJar();
-    const login = await open(authorizationUrl(), jar);
+    const login = await open(authorizationUrl(server.issuer), jar);
     const uid = interactionUid(await login.text());
     expectNoFraming(login);
 
@@ -102,7 +89,7 @@ describe('X-Frame-Options and CSP frame-ancestors on every HTML page', () => {
   });
 
   it("oidc-provider's error page", async () => {
-    const res = await open(authorizationUrl({ client_id: 'no-such-client' }), new CookieJar());
+    const res = await open(authorizationUrl(server.issuer, { client_id: 'no-such-client' }), new CookieJar());
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('invalid_client');
     expectNoFraming(res);

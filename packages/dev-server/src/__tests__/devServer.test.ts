@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENTS, DEFAULT_RESOURCE, startDevServer } from '../index.js';
 import type { DevServer } from '../index.js';
 import { authorize, CookieJar } from '../signIn.js';
-import { tokenRequest, verifyJwt } from './flow.js';
+import { authorizationUrl, tokenRequest, verifyJwt } from './flow.js';
 
 const REDIRECT_URI = 'http://localhost:5173/callback';
 const machine = { clientId: CLIENTS.machine.clientId, clientSecret: CLIENTS.machine.clientSecret };
@@ -193,17 +193,7 @@ describe('authorization code + PKCE (notes-spa)', () => {
 
   it('shows an error on a wrong password', async () => {
     const jar = new CookieJar();
-    const res = await fetch(
-      `${server.issuer}/auth?${new URLSearchParams({
-        client_id: 'notes-spa',
-        response_type: 'code',
-        redirect_uri: REDIRECT_URI,
-        scope: 'openid',
-        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-        code_challenge_method: 'S256',
-      })}`,
-      { redirect: 'manual' },
-    );
+    const res = await fetch(authorizationUrl(server.issuer), { redirect: 'manual' });
     jar.store(res);
     const interaction = new URL(res.headers.get('location') ?? '', server.issuer);
     const login = await fetch(`${interaction.href}/login`, {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENTS, DEFAULT_RESOURCE, DEFAULT_TAGS_RESOURCE, signIn, startDevServer } from '../index.js';
 import type { DevServer } from '../index.js';
 import { authorize, followAuthorization } from '../signIn.js';
-import { tokenRequest, verifyJwt } from './flow.js';
+import { authorizationUrl, tokenRequest, verifyJwt } from './flow.js';
 
 const REDIRECT_URI = 'http://localhost:5173/callback';
 const APP_ORIGIN = 'http://localhost:5173';
@@ -218,17 +218,7 @@ describe('pushed authorization requests (RFC 9126)', () => {
   });
 
   it('refuses notes-spa-par at the authorization endpoint without PAR', async () => {
-    const res = await fetch(
-      `${server.issuer}/auth?${new URLSearchParams({
-        client_id: spaPar.client_id,
-        response_type: 'code',
-        redirect_uri: REDIRECT_URI,
-        scope: 'openid',
-        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-        code_challenge_method: 'S256',
-      })}`,
-      { redirect: 'manual' },
-    );
+    const res = await fetch(authorizationUrl(server.issuer, { client_id: spaPar.client_id }), { redirect: 'manual' });
     expect(res.status).toBe(303);
     const location = new URL(res.headers.get('location') as string);
     expect(`${location.origin}${location.pathname}`).toBe(REDIRECT_URI);

@@ -1,5 +1,21 @@
-/** Test helpers: raw token requests and JWT checks against the dev server. */
+/** Test helpers: raw authorization and token requests and JWT checks against the dev server. */
 import { createRemoteJWKSet, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
+
+/** The S256 challenge of RFC 7636's example verifier; these requests never redeem a code. */
+const PKCE_CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+
+/** A front-channel `/auth` URL for notes-spa (scope `openid`, PKCE S256); `params` override or add. */
+export function authorizationUrl(issuer: string, params: Record<string, string> = {}): string {
+  return `${issuer}/auth?${new URLSearchParams({
+    client_id: 'notes-spa',
+    response_type: 'code',
+    redirect_uri: 'http://localhost:5173/callback',
+    scope: 'openid',
+    code_challenge: PKCE_CHALLENGE,
+    code_challenge_method: 'S256',
+    ...params,
+  })}`;
+}
 
 export async function tokenRequest(
   issuer: string,
