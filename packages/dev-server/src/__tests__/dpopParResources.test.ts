@@ -74,11 +74,8 @@ async function withNonceRetry<T>(attempt: () => Promise<T>): Promise<{ result: T
 }
 
 describe('DPoP (RFC 9449) with server nonces', () => {
-  it('advertises DPoP proof algorithms', () => {
-    expect(as.dpop_signing_alg_values_supported).toEqual(expect.arrayContaining(['ES256']));
-  });
-
   it('asks for its nonce, then binds the access token (cnf.jkt, token_type DPoP) and the refresh token', async () => {
+    expect(as.dpop_signing_alg_values_supported).toContain('ES256');
     const keyPair = await oauth.generateKeyPair('ES256');
     const jkt = await calculateJwkThumbprint(await exportJWK(keyPair.publicKey));
     const dpop = oauth.DPoP(spa, keyPair);
@@ -163,11 +160,6 @@ describe('DPoP (RFC 9449) with server nonces', () => {
 });
 
 describe('pushed authorization requests (RFC 9126)', () => {
-  it('advertises the endpoint, and does not require PAR of every client', () => {
-    expect(as.pushed_authorization_request_endpoint).toBe(`${server.issuer}/request`);
-    expect(as.require_pushed_authorization_requests).not.toBe(true);
-  });
-
   it('returns a request_uri that /auth accepts with client_id alone (notes-spa-par)', async () => {
     const verifier = oauth.generateRandomCodeVerifier();
     const state = oauth.generateRandomState();
@@ -192,6 +184,7 @@ describe('pushed authorization requests (RFC 9126)', () => {
         http,
       ),
     );
+    expect(seen.at(-1)?.url).toBe(`${server.issuer}/request`);
     expect(pushed.request_uri).toMatch(/^urn:ietf:params:oauth:request_uri:/);
     expect(pushed.expires_in).toBeGreaterThan(0);
 
@@ -226,6 +219,7 @@ describe('pushed authorization requests (RFC 9126)', () => {
     expect(location.searchParams.get('error_description')).toMatch(/Pushed Authorization Request must be used/);
 
     // notes-spa itself still may send its request on the front channel (the other tests do).
+    expect(as.require_pushed_authorization_requests).not.toBe(true);
     const plain = await authorize({ issuer: server.issuer, clientId: spa.client_id });
     expect(plain.callbackUrl.searchParams.get('code')).toBeTruthy();
   });
@@ -238,8 +232,7 @@ describe('pushed authorization requests (RFC 9126)', () => {
 });
 
 describe('a second API (tags) as a resource indicator (RFC 8707)', () => {
-  it('is exposed by the server and advertised in scopes_supported', () => {
-    expect(server.tagsResource).toBe(DEFAULT_TAGS_RESOURCE);
+  it('is advertised in scopes_supported', () => {
     expect(as.scopes_supported).toEqual(expect.arrayContaining(['tags:read', 'notes:read']));
   });
 
