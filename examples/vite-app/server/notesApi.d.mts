@@ -45,6 +45,9 @@ export interface NotesApiOptions {
   log?: (message: string) => void;
 }
 
+/** The asymmetric algorithms accepted for DPoP proofs, in the order the challenges' `algs` name them. */
+export const DPOP_ALGS: readonly string[];
+
 /** A note as stored and returned by the API. */
 export interface Note {
   id: string;

@@ -16,7 +16,7 @@ import { calculateJwkThumbprint, createRemoteJWKSet, EmbeddedJWK, errors as jose
 const MAX_TEXT = 1000;
 const MAX_BODY = 16 * 1024;
 /** Asymmetric algorithms accepted for DPoP proofs, announced in the challenge's `algs`. */
-const DPOP_ALGS = ['ES256', 'ES384', 'EdDSA', 'Ed25519', 'PS256', 'RS256'];
+export const DPOP_ALGS = ['ES256', 'ES384', 'EdDSA', 'Ed25519', 'PS256', 'RS256'];
 
 class HttpError extends Error {
   /**

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotesApi } from '../notesApi.mjs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createNotesApi, DPOP_ALGS } from '../notesApi.mjs';
 import type { NotesApi, NotesApiOptions } from '../notesApi.mjs';
 import { dpopKey, type DpopKey, type ProofOptions } from './dpopClient.js';
 import { startTestIssuer, type TestIssuer } from './testIssuer.js';
@@ -8,7 +8,7 @@ import { startTestIssuer, type TestIssuer } from './testIssuer.js';
 const AUDIENCE = 'http://localhost:4001';
 const APP_ORIGIN = 'http://localhost:5173';
 const SCOPE = 'notes:read notes:write';
-const ALGS = 'algs="ES256 ES384 EdDSA Ed25519 PS256 RS256"';
+const ALGS = `algs="${DPOP_ALGS.join(' ')}"`;
 
 let issuer: TestIssuer;
 let api: NotesApi;
@@ -232,36 +232,50 @@ describe('notes API: DPoP-bound tokens (RFC 9449)', () => {
 
       // A client lying about Host cannot make the API expect its URL.
       const proof = await key.proof('GET', 'http://evil.example/notes', { accessToken: boundToken, nonce });
-      const { status, challenge } = await new Promise<{ status: number; challenge: string }>((resolve, reject) => {
+      const { status, challenge, body } = await new Promise<{ status: number; challenge: string; body: string }>((resolve, reject) => {
         const req = httpRequest(`${proxied.url}/notes`, { headers: { host: 'evil.example', authorization: `DPoP ${boundToken}`, dpop: proof } }, (res) => {
-          res.resume();
-          resolve({ status: res.statusCode ?? 0, challenge: String(res.headers['www-authenticate']) });
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, challenge: String(res.headers['www-authenticate']), body: text }));
         });
         req.on('error', reject);
         req.end();
       });
       expect(status).toBe(401);
-      expect(challenge).toContain('invalid_dpop_proof');
+      expect(challenge).toMatch(/^DPoP error="invalid_dpop_proof", error_description="[^"]*htu[^"]*"/);
+      const refusal = JSON.parse(body) as { error: string; error_description: string };
+      expect(refusal.error).toBe('invalid_dpop_proof');
+      // Refused for its htu, and the URL expected is still the configured one, not the Host's.
+      expect(refusal.error_description).toMatch(/htu/);
+      expect(refusal.error_description).toContain('https://notes.example/notes');
     });
   });
 
   it('turns its nonce: the previous one is still accepted, the one before is not', async () => {
-    await withApi({ dpopNonceLifetime: 1 }, async (short) => {
-      const first = await nonceOf(short);
-      await new Promise((r) => setTimeout(r, 1100));
-      const afterOne = await dpopCall('/notes', { target: short, nonce: first });
-      expect(afterOne.status).toBe(200);
-      const second = afterOne.headers.get('dpop-nonce');
-      expect(second).toBeTruthy();
-      expect(second).not.toBe(first);
-      await new Promise((r) => setTimeout(r, 1100));
-      const afterTwo = await dpopCall('/notes', { target: short, nonce: first });
-      await expectRefusal(afterTwo, 'use_dpop_nonce', /no longer valid/);
-      const third = afterTwo.headers.get('dpop-nonce') as string;
-      expect([first, second]).not.toContain(third);
-      expect((await dpopCall('/notes', { target: short, nonce: second as string })).status).toBe(200);
-      expect((await dpopCall('/notes', { target: short, nonce: third })).status).toBe(200);
-    });
+    // The API turns its nonce by Date.now(), checked on each request: moving the clock is enough, no sleep.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const later = (ms: number) => vi.setSystemTime(Date.now() + ms);
+    try {
+      await withApi({ dpopNonceLifetime: 1 }, async (short) => {
+        const first = await nonceOf(short);
+        later(1100);
+        const afterOne = await dpopCall('/notes', { target: short, nonce: first });
+        expect(afterOne.status).toBe(200);
+        const second = afterOne.headers.get('dpop-nonce');
+        expect(second).toBeTruthy();
+        expect(second).not.toBe(first);
+        later(1100);
+        const afterTwo = await dpopCall('/notes', { target: short, nonce: first });
+        await expectRefusal(afterTwo, 'use_dpop_nonce', /no longer valid/);
+        const third = afterTwo.headers.get('dpop-nonce') as string;
+        expect([first, second]).not.toContain(third);
+        expect((await dpopCall('/notes', { target: short, nonce: second as string })).status).toBe(200);
+        expect((await dpopCall('/notes', { target: short, nonce: third })).status).toBe(200);
+      });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses new proofs with 503 rather than forget a used one when its replay cache is full', async () => {
