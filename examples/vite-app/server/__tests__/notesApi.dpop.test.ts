@@ -1,9 +1,9 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createNotesApi, DPOP_ALGS } from '../notesApi.mjs';
-import type { NotesApi, NotesApiOptions } from '../notesApi.mjs';
+import type { NotesApi } from '../notesApi.mjs';
 import { dpopKey, type DpopKey, type ProofOptions } from './dpopClient.js';
-import { startTestIssuer, type TestIssuer } from './testIssuer.js';
+import { startTestIssuer, withApi, type TestIssuer } from './testIssuer.js';
 
 const AUDIENCE = 'http://localhost:4001';
 const APP_ORIGIN = 'http://localhost:5173';
@@ -68,15 +68,6 @@ async function expectRefusal(res: Response, error: string, description?: RegExp)
   const body = (await res.json()) as { error: string; error_description: string };
   expect(body.error).toBe(error);
   if (description) expect(body.error_description).toMatch(description);
-}
-
-async function withApi<T>(options: Partial<NotesApiOptions>, run: (other: NotesApi) => Promise<T>): Promise<T> {
-  const other = await createNotesApi({ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl, audience: AUDIENCE, port: 0, ...options });
-  try {
-    return await run(other);
-  } finally {
-    await other.stop();
-  }
 }
 
 beforeAll(async () => {
@@ -217,7 +208,7 @@ describe('notes API: DPoP-bound tokens (RFC 9449)', () => {
 
   it('refuses a publicOrigin that is not an origin (a path, query or fragment would be dropped from htu)', async () => {
     for (const publicOrigin of ['https://notes.example/api', 'https://notes.example/?x=1', 'https://notes.example/#top', 'not a url']) {
-      const err = (await withApi({ publicOrigin }, async () => undefined).catch((e: unknown) => e)) as Error;
+      const err = (await withApi(issuer, { publicOrigin }, async () => undefined).catch((e: unknown) => e)) as Error;
       expect(err).toBeInstanceOf(TypeError);
       expect(err.message).toMatch(/`publicOrigin` must be an origin/);
       expect(err.message).toContain(JSON.stringify(publicOrigin));
@@ -225,7 +216,7 @@ describe('notes API: DPoP-bound tokens (RFC 9449)', () => {
   });
 
   it('checks htu against the configured publicOrigin, not the Host header', async () => {
-    await withApi({ publicOrigin: 'https://notes.example/' }, async (proxied) => {
+    await withApi(issuer, { publicOrigin: 'https://notes.example/' }, async (proxied) => {
       const nonce = await nonceOf(proxied);
       expect((await dpopCall('/notes', { target: proxied, nonce, htu: 'https://notes.example/notes' })).status).toBe(200);
       await expectRefusal(await dpopCall('/notes', { target: proxied, nonce }), 'invalid_dpop_proof', /https:\/\/notes\.example\/notes/);
@@ -257,7 +248,7 @@ describe('notes API: DPoP-bound tokens (RFC 9449)', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const later = (ms: number) => vi.setSystemTime(Date.now() + ms);
     try {
-      await withApi({ dpopNonceLifetime: 1 }, async (short) => {
+      await withApi(issuer, { dpopNonceLifetime: 1 }, async (short) => {
         const first = await nonceOf(short);
         later(1100);
         const afterOne = await dpopCall('/notes', { target: short, nonce: first });
@@ -279,7 +270,7 @@ describe('notes API: DPoP-bound tokens (RFC 9449)', () => {
   });
 
   it('refuses new proofs with 503 rather than forget a used one when its replay cache is full', async () => {
-    await withApi({ dpopReplayCacheSize: 1 }, async (small) => {
+    await withApi(issuer, { dpopReplayCacheSize: 1 }, async (small) => {
       const nonce = await nonceOf(small);
       expect((await dpopCall('/notes', { target: small, nonce })).status).toBe(200);
       const full = await dpopCall('/notes', { target: small, nonce });

@@ -3,7 +3,7 @@ import type { DevServer } from '@pkce-auth/dev-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotesApi } from '../notesApi.mjs';
 import type { NotesApi } from '../notesApi.mjs';
-import { startTestIssuer } from './testIssuer.js';
+import { withApi } from './testIssuer.js';
 
 const AUDIENCE = 'http://localhost:4001';
 const APP_ORIGIN = 'http://localhost:5173';
@@ -149,9 +149,7 @@ describe('notes API', () => {
   });
 
   it('answers 401 invalid_token at the person endpoints for a token without a string sub', async () => {
-    const issuer = await startTestIssuer(AUDIENCE);
-    const other = await createNotesApi({ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl, audience: AUDIENCE, port: 0 });
-    try {
+    await withApi(AUDIENCE, {}, async (other, issuer) => {
       const scope = 'notes:read notes:write';
       for (const claims of [{ client_id: 'notes-spa', scope }, { sub: 42, client_id: 'notes-spa', scope }, { sub: '', scope }]) {
         const token = await issuer.sign(claims as Record<string, unknown>);
@@ -162,10 +160,7 @@ describe('notes API', () => {
         }
       }
       expect((await fetch(`${other.url}/notes`, { headers: { authorization: `Bearer ${await issuer.sign({ sub: 'someone', scope })}` } })).status).toBe(200);
-    } finally {
-      await other.stop();
-      await issuer.stop();
-    }
+    });
   });
 });
 
@@ -209,18 +204,13 @@ describe('notes API: GET /notes/export', () => {
   });
 
   it('refuses a token of another client with notes:export, and needs no sub', async () => {
-    const issuer = await startTestIssuer(AUDIENCE);
-    const other = await createNotesApi({ issuer: issuer.issuer, jwksUrl: issuer.jwksUrl, audience: AUDIENCE, port: 0 });
-    try {
+    await withApi(AUDIENCE, {}, async (other, issuer) => {
       const exportWith = async (claims: Record<string, unknown>) =>
         fetch(`${other.url}/notes/export`, { headers: { authorization: `Bearer ${await issuer.sign(claims)}` } });
       expect((await exportWith({ sub: 'notes-spa', client_id: 'notes-spa', scope: 'notes:export' })).status).toBe(403);
       expect((await exportWith({ sub: 'demo-user', scope: 'notes:export' })).status).toBe(403);
       expect((await exportWith({ client_id: 'notes-machine', scope: 'notes:export' })).status).toBe(200);
-    } finally {
-      await other.stop();
-      await issuer.stop();
-    }
+    });
   });
 });
 
