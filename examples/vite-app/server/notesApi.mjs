@@ -465,7 +465,7 @@ export async function createNotesApi(options) {
     const origin = req.headers.origin;
     if (origin && allowedOrigins.has(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
-      // The SPA reads the challenge to tell an expired token from a missing scope, and DPoP-Nonce for its next proof.
+      // Browser clients may read the challenge (Bearer vs DPoP, error) and DPoP-Nonce for their next proof.
       res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate, Location, DPoP-Nonce');
     }
     res.setHeader('Vary', 'Origin');
