@@ -3,6 +3,9 @@ import { audienceParams, config } from './config';
 
 const authorizeParams = audienceParams();
 
+/** What the tags API requires. */
+export const TAGS_SCOPE = 'tags:read';
+
 /**
  * The app's one session client. It lives at module scope, so code outside React (see `api.ts`)
  * can call `auth.fetch` or `auth.getAccessToken()`; `<AuthProvider client={auth}>` only wires it.
@@ -14,9 +17,16 @@ export const auth = createAuthClient({
   postLogoutRedirectUri: config.postLogoutRedirectUri,
   scope: config.scope,
   storage: config.storage,
-  // The only place `auth.fetch` sends the access token: the notes API.
-  apis: [{ url: config.notesApiUrl }],
+  // Where `auth.fetch` sends a token, and which: the session's own for the notes API (its resource
+  // is in authorizeParams, so the code exchange gets its token); for the tags API one of its own,
+  // got with the refresh token and `resource` (the SDK asks for that resource and tags:read at sign-in).
+  apis: [
+    { url: config.notesApiUrl },
+    ...(config.tagsApiUrl ? [{ url: config.tagsApiUrl, resource: config.tagsResource, scope: TAGS_SCOPE }] : []),
+  ],
   ...(authorizeParams ? { authorizeParams } : {}),
+  dpop: config.dpop,
+  par: config.par,
 });
 
 /**

@@ -29,6 +29,10 @@ const audienceParam = oneOf(
   ['resource', 'audience', 'none'] as const,
 );
 
+// Like VITE_AUTH_AUDIENCE, an explicitly empty VITE_TAGS_API_URL means "no tags API": a real
+// provider knows nothing of its resource or its `tags:read` scope and would refuse the sign-in.
+const tagsApiUrl = env.VITE_TAGS_API_URL === undefined ? 'http://127.0.0.1:4002' : stripTrailingSlash(env.VITE_TAGS_API_URL.trim());
+
 const origin = typeof window === 'undefined' ? 'http://localhost:5173' : window.location.origin;
 
 export const config = {
@@ -52,10 +56,22 @@ export const config = {
   logoutUrl: read(env.VITE_AUTH_LOGOUT_URL, '') || null,
   /** The notes API (Resource Server). */
   notesApiUrl: stripTrailingSlash(read(env.VITE_NOTES_API_URL, 'http://127.0.0.1:4001')),
+  /** The tags API, a second Resource Server with a token of its own; `null` when VITE_TAGS_API_URL is empty. */
+  tagsApiUrl: tagsApiUrl || null,
+  /** The tags API's resource indicator (RFC 8707): its token is asked for with this `resource`. */
+  tagsResource: read(env.VITE_TAGS_RESOURCE, 'http://localhost:4002'),
+  /** Bind the tokens to a key of this browser (DPoP, RFC 9449). */
+  dpop: oneOf('VITE_AUTH_DPOP', read(env.VITE_AUTH_DPOP, 'false'), ['true', 'false'] as const) === 'true',
+  /** Pushed authorization requests (RFC 9126): `'auto'` when the server requires them, or always / never. */
+  par: parOption(oneOf('VITE_AUTH_PAR', read(env.VITE_AUTH_PAR, 'auto'), ['auto', 'true', 'false'] as const)),
   /** Derived from the page's origin, so the app works on any host and port. */
   redirectUri: `${origin}/callback`,
   postLogoutRedirectUri: `${origin}/`,
 } as const;
+
+function parOption(value: 'auto' | 'true' | 'false'): boolean | 'auto' {
+  return value === 'auto' ? 'auto' : value === 'true';
+}
 
 /** The extra authorization-request parameters that name the notes API, if any. */
 export function audienceParams(): Record<string, string> | undefined {

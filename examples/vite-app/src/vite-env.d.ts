@@ -10,6 +10,10 @@ interface ImportMetaEnv {
   readonly VITE_AUTH_STORAGE?: string;
   readonly VITE_AUTH_LOGOUT_URL?: string;
   readonly VITE_NOTES_API_URL?: string;
+  readonly VITE_AUTH_DPOP?: string;
+  readonly VITE_AUTH_PAR?: string;
+  readonly VITE_TAGS_API_URL?: string;
+  readonly VITE_TAGS_RESOURCE?: string;
 }
 
 interface ImportMeta {
