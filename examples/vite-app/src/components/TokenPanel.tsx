@@ -1,7 +1,9 @@
 import { useAuth } from '@pkce-auth/react';
 import { useEffect, useState } from 'react';
 import { auth } from '../auth';
-import { formatDuration } from '../format';
+import { config } from '../config';
+import { proofKeyThumbprint } from '../dpop';
+import { describeError, formatDuration } from '../format';
 import { useProblems } from '../problems';
 
 /** The current time, updated every `intervalMs`. */
@@ -14,15 +16,47 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
+type Thumbprint = { thumbprint: string } | { error: unknown };
+
 /**
- * The access token's lifetime and scope. The SDK refreshes it in the background before it expires
- * (watch the countdown jump back up); "Refresh now" forces a refresh-token grant.
+ * With a DPoP-bound token, the thumbprint of the key this browser signs its proofs with: from the
+ * `DPoP` proof `auth.getAuthHeaders()` makes for a notes API request (made here, never sent).
+ * Recomputed when the token changes; `null` for a Bearer token.
+ */
+function useDpopThumbprint(tokenType: 'Bearer' | 'DPoP' | undefined, accessToken: string | undefined): Thumbprint | null {
+  const [result, setResult] = useState<Thumbprint | null>(null);
+  useEffect(() => {
+    if (tokenType !== 'DPoP' || !accessToken) return;
+    let live = true;
+    auth
+      .getAuthHeaders({ url: config.notesApiUrl, method: 'GET' })
+      .then(proofKeyThumbprint)
+      .then(
+        (thumbprint) => {
+          if (live) setResult(thumbprint ? { thumbprint } : { error: new Error('getAuthHeaders() gave no DPoP proof for a DPoP token') });
+        },
+        (error: unknown) => {
+          if (live) setResult({ error });
+        },
+      );
+    return () => {
+      live = false;
+    };
+  }, [tokenType, accessToken]);
+  return tokenType === 'DPoP' ? result : null;
+}
+
+/**
+ * The access token's type (Bearer, or DPoP with its key's thumbprint), lifetime and scope. The SDK
+ * refreshes it in the background before it expires (watch the countdown jump back up); "Refresh
+ * now" forces a refresh-token grant.
  */
 export function TokenPanel() {
   const tokens = useAuth((s) => s.tokens);
   const now = useNow(1000);
   const { report, clear } = useProblems();
   const [refreshing, setRefreshing] = useState(false);
+  const dpopKey = useDpopThumbprint(tokens?.tokenType, tokens?.accessToken);
 
   const onRefresh = async () => {
     clear();
@@ -44,6 +78,33 @@ export function TokenPanel() {
     <section className="card token-panel" data-testid="token-panel" aria-labelledby="token-panel-title">
       <h2 id="token-panel-title">Access token</h2>
       <dl className="facts">
+        <dt>Type</dt>
+        <dd>
+          <code data-testid="token-type">{tokenType}</code>{' '}
+          <span className="muted">
+            {tokenType === 'DPoP'
+              ? '(bound to a key of this browser: each request carries a proof signed with it)'
+              : '(a bearer token: whoever holds it can use it)'}
+          </span>
+        </dd>
+        {tokenType === 'DPoP' && (
+          <>
+            <dt>DPoP key</dt>
+            <dd>
+              {dpopKey === null ? (
+                <span className="muted">…</span>
+              ) : 'thumbprint' in dpopKey ? (
+                <code data-testid="dpop-thumbprint" title="The key's JWK SHA-256 thumbprint (RFC 7638): the token's cnf.jkt">
+                  {dpopKey.thumbprint}
+                </code>
+              ) : (
+                <span className="banner error" role="alert" data-testid="dpop-thumbprint-error">
+                  {describeError(dpopKey.error).message}
+                </span>
+              )}
+            </dd>
+          </>
+        )}
         <dt>Expires in</dt>
         <dd>
           <span
