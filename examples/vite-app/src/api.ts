@@ -1,10 +1,13 @@
 /**
- * The notes API (the Resource Server). Every call goes through `auth.fetch`, which adds
- * `Authorization: Bearer <access token>`, refreshes a due token first, and on a 401 refreshes
- * once and retries. The API checks the token's signature, audience and scope
- * (`notes:read` to list, `notes:write` to add or delete).
+ * The notes API and the tags API (the Resource Servers). Every call goes through `auth.fetch`,
+ * which picks the token of the API the URL is under (`apis` in auth.ts: the session's token for
+ * the notes API, a token of its own for the tags API), sends it as `Authorization: Bearer …` or,
+ * with DPoP, `Authorization: DPoP …` with a proof (retrying once with the API's `DPoP-Nonce`),
+ * refreshes a due token first, and on a 401 refreshes once and retries. Each API checks the
+ * token's signature, audience and scope (`notes:read` to list notes, `notes:write` to add or
+ * delete them, `tags:read` to list tags).
  */
-import { auth } from './auth';
+import { auth, TAGS_SCOPE } from './auth';
 import { config } from './config';
 
 export interface Note {
@@ -14,9 +17,9 @@ export interface Note {
   createdAt: string;
 }
 
-/** A non-2xx answer from the notes API. */
-export class NotesApiError extends Error {
-  override readonly name = 'NotesApiError';
+/** A non-2xx answer from the notes API (or the tags API). */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
   readonly status: number;
 
   constructor(status: number, message: string) {
@@ -44,6 +47,24 @@ export async function deleteNote(id: string): Promise<void> {
   await request('DELETE', `/notes/${encodeURIComponent(id)}`);
 }
 
+/** Lists the signed-in person's tags from the tags API (needs its own token, with `tags:read`). */
+export async function listTags(signal?: AbortSignal): Promise<string[]> {
+  if (!config.tagsApiUrl) throw new Error('the tags API is off (VITE_TAGS_API_URL is empty)');
+  const init: RequestInit = { headers: { Accept: 'application/json' } };
+  if (signal) init.signal = signal;
+  const response = await auth.fetch(`${config.tagsApiUrl}/tags`, init);
+  if (!response.ok) throw await toError('GET', '/tags', response, TAGS_SCOPE);
+  return parseTagList(await response.json());
+}
+
+/** Parses `GET /tags`: `{ tags: string[] }`. */
+export function parseTagList(body: unknown): string[] {
+  if (!isRecord(body) || !Array.isArray(body.tags) || !body.tags.every((tag) => typeof tag === 'string')) {
+    throw new Error('tags API: GET /tags must answer `{ tags: [string, ...] }`');
+  }
+  return body.tags;
+}
+
 /** Parses `GET /notes`: `{ notes: [{ id, text, createdAt }] }`. The one place that knows the shape. */
 export function parseNoteList(body: unknown): Note[] {
   if (!isRecord(body) || !Array.isArray(body.notes)) {
@@ -69,12 +90,15 @@ async function request(method: string, path: string, json?: unknown, signal?: Ab
   }
   if (signal) init.signal = signal;
   const response = await auth.fetch(`${config.notesApiUrl}${path}`, init);
-  if (!response.ok) throw await toError(method, path, response);
+  if (!response.ok) throw await toError(method, path, response, 'notes:read or notes:write');
   return response;
 }
 
-/** Builds an error that says what failed and why: the status and whatever the API explained. */
-async function toError(method: string, path: string, response: Response): Promise<NotesApiError> {
+/**
+ * Builds an error that says what failed and why: the status and whatever the API explained.
+ * `scopes` names what a 403 most likely lacks.
+ */
+async function toError(method: string, path: string, response: Response, scopes: string): Promise<ApiError> {
   let detail = '';
   try {
     const text = await response.text();
@@ -98,10 +122,10 @@ async function toError(method: string, path: string, response: Response): Promis
     response.status === 401
       ? ' (the access token was refused; try signing in again)'
       : response.status === 403
-        ? ' (the access token lacks the scope this needs: notes:read or notes:write)'
+        ? ` (the access token lacks the scope this needs: ${scopes})`
         : '';
   const statusText = response.statusText ? ` ${response.statusText}` : '';
-  return new NotesApiError(
+  return new ApiError(
     response.status,
     `${method} ${path} failed with HTTP ${response.status}${statusText}${detail ? `: ${detail}` : ''}${hint}`,
   );

@@ -53,6 +53,13 @@ export function Home() {
           <dd>
             The notes API at <code>{config.notesApiUrl}</code>: checks the access token's signature, audience and
             scope — <code>notes:read</code> to list notes, <code>notes:write</code> to add or delete them.
+            {config.tagsApiUrl && (
+              <>
+                {' '}
+                And the tags API at <code>{config.tagsApiUrl}</code>, which takes only tokens for its own audience,{' '}
+                <code>{config.tagsResource}</code>, with <code>tags:read</code>: the app holds a token per API.
+              </>
+            )}
           </dd>
         </dl>
       </section>

@@ -1,6 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { createNote, deleteNote, listNotes, type Note } from '../api';
+import { TagsCard } from '../components/TagsCard';
 import { TokenPanel } from '../components/TokenPanel';
+import { config } from '../config';
 import { describeError } from '../format';
 
 export function NotesPage() {
@@ -118,6 +120,8 @@ export function NotesPage() {
       </section>
 
       <TokenPanel />
+
+      {config.tagsApiUrl && <TagsCard />}
     </div>
   );
 }
