@@ -5,10 +5,10 @@ export type AuthUser = Record<string, unknown> & { sub: string };
 
 /** The tokens the app may use. The refresh token is never part of the state. */
 export interface AuthTokens {
-  /** The access token to send as `Authorization: Bearer …`. */
+  /** The access token, sent as `Authorization: Bearer …` (or `DPoP …` with `dpop`). */
   accessToken: string;
-  /** The token type the server returned, normalised to `Bearer`. */
-  tokenType: string;
+  /** `'DPoP'` when the token is bound to this browser's key (`dpop: true`), else `'Bearer'`. */
+  tokenType: 'Bearer' | 'DPoP';
   /** When the access token expires, in epoch milliseconds (comparable with `Date.now()`). */
   expiresAt?: number;
   /** The scope granted, space separated, when the server said. */
@@ -49,6 +49,21 @@ export interface ApiOptions {
    * (`https://api.example.com/notes` covers `/notes` and `/notes/5`, not `/notesx`).
    */
   url: string;
+  /**
+   * The API's resource indicator (RFC 8707): its requests get a token for this resource, obtained
+   * with the refresh token. Default: the session's access token.
+   */
+  resource?: string;
+  /** The scopes its token carries (space separated), when narrower than the session's. */
+  scope?: string;
+}
+
+/** Which access token {@link AuthClient.getAccessToken} returns: default, the session's own. */
+export interface TokenOptions {
+  /** A resource indicator (RFC 8707): a token whose audience is this API. */
+  resource?: string;
+  /** Space-separated scopes for this token. */
+  scope?: string;
 }
 
 /** Options of {@link createAuthClient}. */
@@ -87,6 +102,17 @@ export interface AuthClientOptions {
    * in `id_token_signing_alg_values_supported`, else `'RS256'`.
    */
   idTokenSigningAlg?: string;
+  /**
+   * Binds tokens to a non-extractable key of this browser (DPoP, RFC 9449): a stolen token is
+   * useless elsewhere. Needs WebCrypto and IndexedDB (else `invalid_config`). Default `false`.
+   */
+  dpop?: boolean;
+  /**
+   * Pushed authorization requests (RFC 9126): `'auto'` pushes when the server's metadata requires
+   * it, `true` always (`invalid_config` when the server has no PAR endpoint), `false` never.
+   * Default `'auto'`.
+   */
+  par?: boolean | 'auto';
 }
 
 /** Options of {@link AuthClient.login}. */
@@ -115,15 +141,24 @@ export interface AuthClient {
   login(options?: LoginOptions): Promise<void>;
   /** Completes a login from the redirect URI (default `location.href`). */
   handleCallback(url?: string): Promise<{ returnTo: string }>;
-  /** A valid access token, refreshed when due. Rejects `login_required` without a session. */
-  getAccessToken(): Promise<string>;
+  /**
+   * A valid access token, refreshed when due; with `resource`/`scope`, that API's token (from the
+   * refresh token, cached per resource). Rejects `login_required` without a session.
+   */
+  getAccessToken(options?: TokenOptions): Promise<string>;
+  /**
+   * The headers that authorize a request to `url` (under `apis`) for another HTTP client:
+   * `Authorization: Bearer …`, or `Authorization: DPoP …` and a `DPoP` proof.
+   */
+  getAuthHeaders(request: { url: string | URL; method?: string }): Promise<Record<string, string>>;
   /** Forces a refresh; `invalid_grant` ends the session. */
   refresh(): Promise<void>;
   /** Ends the session locally, revokes the refresh token and navigates to end-session. */
   logout(options?: LogoutOptions): Promise<void>;
   /**
-   * `fetch` with `Authorization: Bearer …` for URLs under `apis` (default: the app's origin);
-   * on 401 refreshes once per access token and retries when the body can be replayed.
+   * `fetch` with the token of the matching API for URLs under `apis` (default: the app's origin),
+   * as Bearer or with a DPoP proof; on 401 refreshes once per access token and retries when the
+   * body can be replayed.
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   /** Stops timers and listeners. */

@@ -49,6 +49,8 @@ export interface FakeServerOptions {
   refreshResponse?: (body: URLSearchParams) => Response | Promise<Response>;
   /** The nonce to put in the ID token; default: echo the nonce of the last login. */
   idTokenClaims?: Record<string, unknown>;
+  /** The `token_type` the token endpoint answers with. Default `'Bearer'`. */
+  tokenType?: string;
 }
 
 /**
@@ -58,14 +60,15 @@ export interface FakeServerOptions {
 export function fakeServer(opts: FakeServerOptions = {}) {
   const calls = { discovery: 0, token: [] as TokenCall[], revoke: [] as TokenCall[] };
   const state = { nonce: undefined as string | undefined, refreshSerial: 0, validRefresh: new Set<string>(), accessSerial: 0 };
-  const issue = (withId: boolean): Record<string, unknown> => {
+  const issue = (withId: boolean, resource?: string | null): Record<string, unknown> => {
     state.refreshSerial++;
     state.accessSerial++;
     const refresh = `rt-${state.refreshSerial}`;
     state.validRefresh.add(refresh);
     return {
-      access_token: `at-${state.accessSerial}`,
-      token_type: 'Bearer',
+      // A refresh for a resource (RFC 8707) names it in the access token, so tests can tell them apart.
+      access_token: `at-${state.accessSerial}${resource ? `@${resource}` : ''}`,
+      token_type: opts.tokenType ?? 'Bearer',
       expires_in: opts.expiresIn ?? 300,
       refresh_token: refresh,
       scope: 'openid profile',
@@ -93,7 +96,7 @@ export function fakeServer(opts: FakeServerOptions = {}) {
           return HttpResponse.json({ error: 'invalid_grant', error_description: 'grant request is invalid' }, { status: 400 });
         }
         state.validRefresh.delete(rt);
-        return HttpResponse.json(issue(false));
+        return HttpResponse.json(issue(false, body.get('resource')));
       }
       return HttpResponse.json({ error: 'unsupported_grant_type' }, { status: 400 });
     }),

@@ -127,7 +127,7 @@ describe('properties', () => {
         });
         const state = auth.getState();
         auth.destroy();
-        const parsed = parseSession(value, { issuer: ISSUER, clientId: CLIENT_ID });
+        const parsed = parseSession(value, { issuer: ISSUER, clientId: CLIENT_ID, dpop: false });
         if (state.status === 'authenticated') {
           expect(parsed).toBeDefined();
           expect(state.tokens?.accessToken).toBeTypeOf('string');

@@ -1,3 +1,5 @@
+import type { TokenOptions } from '../types.js';
+import { normalTarget, tokenOf, type TokenTarget } from './apiTokens.js';
 import type { RefreshLimiter } from './refreshLimiter.js';
 import type { Refresher } from './refresher.js';
 import { loginRequired } from './refreshRequest.js';
@@ -15,40 +17,47 @@ export interface TokenAccessDeps {
 
 /** `getAccessToken()` and `refresh()` of the client. */
 export interface TokenAccess {
-  getAccessToken(): Promise<string>;
-  refresh(): Promise<void>;
+  getAccessToken(options?: TokenOptions): Promise<string>;
+  /** Refreshes the target's token (default: the session's) now, within the limits. */
+  refresh(target?: TokenTarget): Promise<void>;
 }
 
 export function createTokenAccess({ session, timing, limiter, refresher, callbackInFlight }: TokenAccessDeps): TokenAccess {
+  const current = (target: TokenTarget) => {
+    const now = session.current();
+    return now && tokenOf(now, target);
+  };
+
   /** The access token once a refresh settled: a still valid one survives a failed refresh. */
-  const afterRefresh = async (): Promise<string> => {
+  const afterRefresh = async (target: TokenTarget): Promise<string> => {
     try {
-      await refresher.run(false);
+      await refresher.run(false, target);
     } catch (error) {
-      const current = session.current();
-      if (current && !timing.isExpired(current)) return current.tokens.accessToken;
+      const token = current(target);
+      if (token && !timing.isExpired(token)) return token.tokens.accessToken;
       throw error;
     }
-    const current = session.current();
-    if (!current) throw loginRequired('the session ended');
-    return current.tokens.accessToken;
+    const token = current(target);
+    if (!token) throw loginRequired('the session ended');
+    return token.tokens.accessToken;
   };
 
   return {
-    async getAccessToken() {
+    async getAccessToken(options) {
+      const target = normalTarget(options);
       await callbackInFlight();
-      const current = session.current();
-      if (!current) throw loginRequired('there is no session');
-      if (!timing.isDue(current)) return current.tokens.accessToken;
-      // Due: the refresher decides (no refresh token, backing off, at the limit) and refuses
-      // without a request; a still valid token is returned whatever it decided.
-      return afterRefresh();
+      if (!session.current()) throw loginRequired('there is no session');
+      const token = current(target);
+      if (token && !timing.isDue(token)) return token.tokens.accessToken;
+      // Due (or not fetched yet): the refresher decides (no refresh token, backing off, at the
+      // limit) and refuses without a request; a still valid token is returned whatever it decided.
+      return afterRefresh(target);
     },
-    async refresh() {
+    async refresh(target) {
       if (!session.current()) throw loginRequired('there is no session');
       // An explicit refresh may skip the backoff wait, never the per-minute limit.
       limiter.skipBackoff();
-      await refresher.run(true);
+      await refresher.run(true, target);
     },
   };
 }

@@ -1,24 +1,37 @@
 import { AuthError } from '../errors.js';
+import type { AuthClient } from '../types.js';
 import { isUnder, pageLocation } from '../url.js';
+import { targetKey, tokenOf } from './apiTokens.js';
 import type { TokenAccess } from './accessToken.js';
-import type { ClientConfig } from './options.js';
+import type { ApiTarget, ClientConfig } from './options.js';
 import type { Session } from './session.js';
 
 /**
- * Puts the access token on an API request. The seam for sender-constrained tokens: Bearer today,
- * a DPoP proof and `Authorization: DPoP` where the client is configured for it.
+ * How an access token is presented to an API: Bearer, or with a DPoP proof where the client is
+ * configured for it (see `dpop.ts`).
  */
-export type AttachToken = (request: Request, accessToken: string) => void | Promise<void>;
+export interface TokenPresenter {
+  /** Sends `request` with `accessToken`. */
+  send(request: Request, accessToken: string): Promise<Response>;
+  /** The headers that would authorize `method url` with `accessToken`. */
+  headers(method: string, url: URL, accessToken: string): Promise<Record<string, string>>;
+}
 
-export const attachBearer: AttachToken = (request, accessToken) => {
-  request.headers.set('Authorization', `Bearer ${accessToken}`);
-};
+export function bearer(config: ClientConfig): TokenPresenter {
+  return {
+    send(request, accessToken) {
+      request.headers.set('Authorization', `Bearer ${accessToken}`);
+      return (config.ctx.fetch ?? globalThis.fetch)(request);
+    },
+    headers: async (_method, _url, accessToken) => ({ Authorization: `Bearer ${accessToken}` }),
+  };
+}
 
-export interface ApiFetchDeps {
+export interface ApiAccessDeps {
   config: ClientConfig;
   session: Session;
   tokens: TokenAccess;
-  attach: AttachToken;
+  presenter: TokenPresenter;
 }
 
 /** Resolves a relative URL against the page, as the browser's own `fetch` would. */
@@ -27,40 +40,54 @@ function toRequest(input: RequestInfo | URL, init: RequestInit | undefined): Req
   return new Request(typeof input === 'string' && base ? new URL(input, base).href : input, init);
 }
 
+/** The API of `apis` that `url` is under; the token may go nowhere else. */
+function apiFor(config: ClientConfig, url: string, caller: string): ApiTarget {
+  const api = config.apis.find((candidate) => isUnder(new URL(url), candidate.url));
+  if (!api) throw new AuthError('invalid_config', `${caller}: ${url} is not under \`apis\` (default: the app's origin); add its API to \`apis\`, or use fetch() without a token`);
+  return api;
+}
+
 /**
- * Creates `auth.fetch`: the access token goes only to URLs under the `apis` option (default: the
- * app's origin); on a 401, one refresh per access token and one replay when the body allows it.
+ * Creates `auth.fetch` and `auth.getAuthHeaders`: the access token goes only to URLs under the
+ * `apis` option (default: the app's origin), each API getting its own token where it names a
+ * `resource`/`scope`; on a 401, one refresh per access token and one replay when the body allows it.
  *
- * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1, https://www.rfc-editor.org/rfc/rfc8707
  */
-export function createApiFetch({ config, session, tokens, attach }: ApiFetchDeps): (input: RequestInfo | URL, init?: RequestInit) => Promise<Response> {
-  /** The access token a 401 already made us refresh: another 401 for it refreshes nothing. */
-  let refreshedFor: string | undefined;
+export function createApiAccess({ config, session, tokens, presenter }: ApiAccessDeps): Pick<AuthClient, 'fetch' | 'getAuthHeaders'> {
+  /** Per API token: the access token a 401 already made us refresh; another 401 for it refreshes nothing. */
+  const refreshedFor = new Map<string, string>();
 
-  const send = async (request: Request, accessToken: string): Promise<Response> => {
-    await attach(request, accessToken);
-    return (config.ctx.fetch ?? globalThis.fetch)(request);
+  const tokenNow = (api: ApiTarget): string | undefined => {
+    const current = session.current();
+    return current && tokenOf(current, api.token)?.tokens.accessToken;
   };
 
-  const refreshAfter401 = async (token: string): Promise<void> => {
-    if (session.current()?.tokens.accessToken !== token || refreshedFor === token) return;
-    refreshedFor = token;
+  const refreshAfter401 = async (api: ApiTarget, token: string): Promise<void> => {
+    const key = api.token ? targetKey(api.token) : '';
+    if (tokenNow(api) !== token || refreshedFor.get(key) === token) return;
+    refreshedFor.set(key, token);
     // A failed refresh is in `state.error`; the caller gets the server's 401 as it came.
-    await tokens.refresh().catch(() => undefined);
+    await tokens.refresh(api.token).catch(() => undefined);
   };
 
-  return async (input, init) => {
-    const first = toRequest(input, init);
-    if (!config.apis.some((api) => isUnder(new URL(first.url), api))) {
-      throw new AuthError('invalid_config', `auth.fetch(): ${first.url} is not under \`apis\` (default: the app's origin); add its API to \`apis\`, or use fetch() without a token`);
-    }
-    const token = await tokens.getAccessToken();
-    // Kept unread so the request can be replayed once after a 401.
-    const replay = first.clone();
-    const response = await send(first, token);
-    if (response.status !== 401) return response;
-    await refreshAfter401(token);
-    const fresh = session.current()?.tokens.accessToken;
-    return !fresh || fresh === token ? response : send(replay, fresh);
+  return {
+    async fetch(input, init) {
+      const first = toRequest(input, init);
+      const api = apiFor(config, first.url, 'auth.fetch()');
+      const token = await tokens.getAccessToken(api.token);
+      // Kept unread so the request can be replayed once after a 401.
+      const replay = first.clone();
+      const response = await presenter.send(first, token);
+      if (response.status !== 401) return response;
+      await refreshAfter401(api, token);
+      const fresh = tokenNow(api);
+      return !fresh || fresh === token ? response : presenter.send(replay, fresh);
+    },
+    async getAuthHeaders({ url, method = 'GET' }) {
+      const target = toRequest(String(url), undefined).url;
+      const api = apiFor(config, target, 'auth.getAuthHeaders()');
+      return presenter.headers(method.toUpperCase(), new URL(target), await tokens.getAccessToken(api.token));
+    },
   };
 }

@@ -1,10 +1,13 @@
 import { AuthError } from '../errors.js';
-import { noop } from '../objects.js';
+import { defined, noop } from '../objects.js';
 import { validateCallback } from '../protocol/callback.js';
+import type * as oauth from 'oauth4webapi';
 import { codeGrant } from '../protocol/tokenRequests.js';
+import type { TokenSet } from '../protocol/tokenResponse.js';
 import type { AuthUser } from '../types.js';
 import { normalizeReturnTo, pageLocation, tryUrl } from '../url.js';
 import type { AuthStateStore } from './authState.js';
+import type { Dpop } from './dpop.js';
 import type { ClientConfig } from './options.js';
 import { PENDING_TTL_MS, type PendingLogin, type PendingLogins } from './pendingLogins.js';
 import type { MetadataSource } from './serverMetadata.js';
@@ -17,6 +20,7 @@ export interface CallbackDeps {
   metadata: MetadataSource;
   session: Session;
   state: AuthStateStore;
+  dpop: Dpop | undefined;
 }
 
 /** Completes logins at the redirect URI: one code exchange per `state` for the life of the page. */
@@ -32,6 +36,21 @@ const stateMismatch = (why: string): AuthError => new AuthError('state_mismatch'
 function checkPending(pending: PendingLogin, config: ClientConfig): void {
   if (Date.now() - pending.createdAt >= PENDING_TTL_MS) throw stateMismatch('this sign-in took longer than 10 minutes and expired');
   if (config.openid && !pending.nonce) throw stateMismatch('this sign-in lacks the nonce its ID token must carry');
+  if (config.dpop && !pending.dpopKey) throw stateMismatch('this sign-in lacks the DPoP key its tokens must be bound to');
+}
+
+/** The session a code exchange starts. */
+function newSession(config: ClientConfig, tokens: TokenSet, claims: oauth.IDToken | undefined, dpopKey: string | undefined): StoredSession {
+  return defined<StoredSession>({
+    v: 2,
+    issuer: config.issuer,
+    clientId: config.clientId,
+    tokens,
+    receivedAt: Date.now(),
+    user: claims ? ({ ...claims } as AuthUser) : null,
+    refreshId: tokens.refreshToken ? newRefreshId() : undefined,
+    dpopKey,
+  });
 }
 
 export function createCallbackHandler(deps: CallbackDeps): CallbackHandler {
@@ -55,10 +74,11 @@ export function createCallbackHandler(deps: CallbackDeps): CallbackHandler {
     const validated = validateCallback(te.as, te.client, url.searchParams, pending.state);
     // Checked again at use: storage is outside input, and a spent code cannot be taken back.
     const returnTo = normalizeReturnTo(pending.returnTo, config.origin);
-    const { tokens, claims } = await codeGrant(te, validated, config.redirectUri, pending.verifier, { nonce: pending.nonce, maxAge: pending.maxAge });
-    const user = claims ? ({ ...claims } as AuthUser) : null;
-    const established: StoredSession = { v: 2, issuer: config.issuer, clientId: config.clientId, tokens, receivedAt: Date.now(), user };
-    session.establish(tokens.refreshToken ? { ...established, refreshId: newRefreshId() } : established);
+    const { dpop } = deps;
+    const proof = dpop && (await dpop.handle(pending.dpopKey as string));
+    const { tokens, claims } = await codeGrant({ ...te, dpop: proof }, validated, config.redirectUri, pending.verifier, { nonce: pending.nonce, maxAge: pending.maxAge });
+    await dpop?.keep(pending.dpopKey as string);
+    session.establish(newSession(config, tokens, claims, dpop && pending.dpopKey));
     return { returnTo };
   }
 

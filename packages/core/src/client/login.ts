@@ -3,9 +3,11 @@ import { AuthError } from '../errors.js';
 import { defined } from '../objects.js';
 import type { ServerMetadata } from '../protocol/discovery.js';
 import { createPkcePair } from '../pkce.js';
+import { pushAuthorization } from '../protocol/pushedAuthorization.js';
 import type { LoginOptions } from '../types.js';
 import { normalizeReturnTo, pageLocation } from '../url.js';
 import type { AuthStateStore } from './authState.js';
+import type { Dpop } from './dpop.js';
 import type { Logout } from './logout.js';
 import type { ClientConfig } from './options.js';
 import type { PendingLogin, PendingLogins } from './pendingLogins.js';
@@ -19,6 +21,7 @@ export interface LoginDeps {
   session: Session;
   state: AuthStateStore;
   logout: Pick<Logout, 'leaving' | 'departures'>;
+  dpop: Dpop | undefined;
 }
 
 /** Where to return after the callback: a same-origin path, never the callback page itself (its response is spent). */
@@ -36,10 +39,31 @@ function parseMaxAge(value: string | undefined): number | undefined {
   return Number(value);
 }
 
-function authorizeUrl(meta: ServerMetadata, params: Record<string, string>): string {
+/** Whether to push the request first (RFC 9126): `par: true`, or `'auto'` and the server requires it. */
+function pushes(config: ClientConfig, meta: ServerMetadata): boolean {
+  if (config.par === true && !meta.pushed_authorization_request_endpoint) {
+    throw new AuthError('invalid_config', `\`par: true\`, but ${meta.issuer} has no pushed_authorization_request_endpoint; use par: 'auto'`);
+  }
+  return config.par === true || (config.par === 'auto' && meta.require_pushed_authorization_requests === true);
+}
+
+/** The authorization URL: the parameters themselves, or only `client_id` and a pushed `request_uri`. */
+async function authorizeUrl(deps: LoginDeps, meta: ServerMetadata, params: URLSearchParams): Promise<string> {
   const url = new URL(meta.authorization_endpoint as string);
-  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  let query = params;
+  if (pushes(deps.config, meta)) {
+    const requestUri = await pushAuthorization(deps.metadata.tokenEndpoint(meta), params);
+    query = new URLSearchParams({ client_id: deps.config.clientId, request_uri: requestUri });
+  }
+  for (const [key, value] of query) url.searchParams.append(key, value);
   return url.href;
+}
+
+/** A login's authorization parameters; every `apis[].resource` is a `resource` (RFC 8707 §2). */
+function authorizeParams(config: ClientConfig, extra: Record<string, string>, values: Record<string, string | undefined>): URLSearchParams {
+  const params = new URLSearchParams(defined<Record<string, string>>({ ...extra, response_type: 'code', client_id: config.clientId, redirect_uri: config.redirectUri, scope: config.scope, ...values }));
+  for (const resource of config.resources) if (!params.getAll('resource').includes(resource)) params.append('resource', resource);
+  return params;
 }
 
 /**
@@ -62,22 +86,15 @@ export function createLogin(deps: LoginDeps): (options?: LoginOptions) => Promis
     if (await deps.logout.leaving(since)) return;
     const meta = await deps.metadata.get();
     const { verifier, challenge } = await createPkcePair();
-    if (await deps.logout.leaving(since)) return;
+    // A new DPoP key per login, bound to the code by its thumbprint (RFC 9449 §10).
+    const key = await deps.dpop?.newKey();
     const state = oauth.generateRandomState();
     const nonce = config.openid ? oauth.generateRandomNonce() : undefined;
-    deps.pending.add(defined<PendingLogin>({ state, verifier, nonce, maxAge, returnTo, createdAt: Date.now(), meta }));
-    const params = defined<Record<string, string>>({
-      ...extra,
-      response_type: 'code',
-      client_id: config.clientId,
-      redirect_uri: config.redirectUri,
-      scope: config.scope,
-      state,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      nonce,
-    });
-    config.navigate(authorizeUrl(meta, params));
+    const params = authorizeParams(config, extra, { state, code_challenge: challenge, code_challenge_method: 'S256', nonce, dpop_jkt: key?.jkt });
+    const url = await authorizeUrl(deps, meta, params);
+    if (await deps.logout.leaving(since)) return;
+    deps.pending.add(defined<PendingLogin>({ state, verifier, nonce, maxAge, returnTo, createdAt: Date.now(), meta, dpopKey: key?.id }));
+    config.navigate(url);
   }
 
   let inFlight: Promise<void> | undefined;

@@ -4,7 +4,7 @@ import { defined } from '../objects.js';
 import type { ServerMetadata } from '../protocol/discovery.js';
 import type { RequestContext } from '../protocol/http.js';
 import { resolveStorage } from '../storage.js';
-import type { AuthClientOptions, AuthEndpoints, StorageLike } from '../types.js';
+import type { AuthClientOptions, AuthEndpoints, StorageLike, TokenOptions } from '../types.js';
 import { pageLocation, parseSecureUrl, tryUrl } from '../url.js';
 
 /** The options of {@link createAuthClient}, validated once; nothing in it changes afterwards. */
@@ -28,11 +28,22 @@ export interface ClientConfig {
   readonly navigate: (url: string) => void;
   /** The app's origin: `location.origin`, or the redirect URI's outside a browser. */
   readonly origin: string;
-  /** Where `fetch` may send the access token. */
-  readonly apis: readonly URL[];
-  readonly storage: { readonly session: StorageLike; readonly pending: StorageLike; readonly shared: boolean };
+  /** Where `fetch` may send the access token, and which token each API gets. */
+  readonly apis: readonly ApiTarget[];
+  /** The `apis[].resource` values, each sent as `resource` in the authorization request. */
+  readonly resources: readonly string[];
+  /** Tokens bound to a DPoP key (RFC 9449). */
+  readonly dpop: boolean;
+  readonly par: boolean | 'auto';
+  readonly storage: { readonly session: StorageLike; readonly pending: StorageLike; readonly shared: boolean; readonly memory: boolean };
   /** Storage keys and lock/channel names, all under `pkce-auth:<clientId>`. */
   readonly prefix: string;
+}
+
+/** An API of the `apis` option: where it lives, and which token it gets (none: the session's). */
+export interface ApiTarget {
+  readonly url: URL;
+  readonly token: TokenOptions | undefined;
 }
 
 const fail = (message: string): never => {
@@ -57,17 +68,31 @@ function explicitEndpoints(given: AuthEndpoints, issuer: string | undefined): Se
   return { ...found, issuer: issuer ?? new URL(found.token_endpoint as string).origin };
 }
 
-function parseScope(value: string | undefined): { scope: string; openid: boolean } {
-  const scopes = (value ?? 'openid').split(/\s+/).filter(Boolean);
-  const scope = scopes.join(' ');
+const words = (value: string | undefined): string[] => (value ?? '').split(/\s+/).filter(Boolean);
+
+/** The requested scope: the option's and every API's, so the grant covers each API's token. */
+function parseScope(value: string | undefined, apis: readonly ApiTarget[]): { scope: string; openid: boolean } {
+  const scopes = new Set(words(value ?? 'openid'));
+  for (const api of apis) for (const s of words(api.token?.scope)) scopes.add(s);
+  const scope = [...scopes].join(' ');
   if (scope.includes(',')) fail('`scope` is space separated, not comma separated');
-  return { scope, openid: scopes.includes('openid') };
+  return { scope, openid: scopes.has('openid') };
 }
 
-function parseApis(apis: AuthClientOptions['apis'], origin: string): URL[] {
-  if (apis === undefined) return [new URL(origin)];
-  if (!Array.isArray(apis)) return fail('`apis` must be an array of { url }');
-  return apis.map((api, i) => parseSecureUrl((api as { url?: unknown } | null)?.url, `\`apis[${i}].url\``));
+function parseApi(api: unknown, i: number): ApiTarget {
+  const { url, resource, scope } = (api ?? {}) as Record<string, unknown>;
+  const at = `\`apis[${i}]`;
+  // RFC 8707 §2: an absolute URI without a fragment.
+  if (resource !== undefined && (typeof resource !== 'string' || !tryUrl(resource) || resource.includes('#'))) fail(`${at}.resource\` must be an absolute URI without a fragment`);
+  if (scope !== undefined && (typeof scope !== 'string' || !scope.trim())) fail(`${at}.scope\` must be a space-separated string of scopes`);
+  const token = defined<TokenOptions>({ resource: resource as string | undefined, scope: words(scope as string | undefined).join(' ') || undefined });
+  return { url: parseSecureUrl(url, `${at}.url\``), token: token.resource || token.scope ? token : undefined };
+}
+
+function parseApis(apis: AuthClientOptions['apis'], origin: string): ApiTarget[] {
+  if (apis === undefined) return [{ url: new URL(origin), token: undefined }];
+  if (!Array.isArray(apis)) return fail('`apis` must be an array of { url, resource?, scope? }');
+  return apis.map(parseApi);
 }
 
 function defaultNavigate(url: string): void {
@@ -90,7 +115,9 @@ export function resolveOptions(options: AuthClientOptions): ClientConfig {
   if (issuer !== undefined) parseSecureUrl(issuer, '`issuer`');
   if (!issuer && !options.endpoints) fail('pass `issuer` (for discovery) or `endpoints` ({ authorization, token })');
   const endpoints = options.endpoints ? explicitEndpoints(options.endpoints, issuer) : undefined;
-  const { scope, openid } = parseScope(options.scope);
+  const origin = pageLocation()?.origin ?? (redirect as URL).origin;
+  const apis = parseApis(options.apis, origin);
+  const { scope, openid } = parseScope(options.scope, apis);
   if (openid && !issuer) fail('the `openid` scope needs `issuer` (to validate ID tokens)');
   const leeway = options.refreshLeewaySeconds ?? 60;
   if (!(Number.isFinite(leeway) && leeway >= 0)) fail('`refreshLeewaySeconds` must be a non-negative number');
@@ -98,7 +125,9 @@ export function resolveOptions(options: AuthClientOptions): ClientConfig {
   if (options.fetch !== undefined && typeof options.fetch !== 'function') fail('`fetch` must be a function');
   const alg = options.idTokenSigningAlg;
   if (alg !== undefined && (typeof alg !== 'string' || !alg)) fail('`idTokenSigningAlg` must be a JWS algorithm name such as "ES256"');
-  const origin = pageLocation()?.origin ?? (redirect as URL).origin;
+  const { dpop = false, par = 'auto' } = options;
+  if (typeof dpop !== 'boolean') fail('`dpop` must be true or false');
+  if (par !== 'auto' && typeof par !== 'boolean') fail("`par` must be 'auto', true or false");
   const [session, pending, shared] = resolveStorage(options.storage);
   return Object.freeze({
     clientId,
@@ -116,8 +145,11 @@ export function resolveOptions(options: AuthClientOptions): ClientConfig {
     client: defined<oauth.Client>({ client_id: clientId, id_token_signed_response_alg: alg }),
     navigate: options.navigate ?? defaultNavigate,
     origin,
-    apis: parseApis(options.apis, origin),
-    storage: { session, pending, shared },
+    apis,
+    resources: [...new Set(apis.map((api) => api.token?.resource).filter((r): r is string => !!r))],
+    dpop,
+    par,
+    storage: { session, pending, shared, memory: options.storage === 'memory' },
     prefix: `pkce-auth:${clientId}`,
   });
 }

@@ -18,22 +18,25 @@ export interface PendingLogin {
   createdAt: number;
   /** The metadata for the one code exchange: used only when its issuer is the configured one. */
   meta: ServerMetadata;
+  /** The id of the DPoP key made for this login (`dpop: true`). */
+  dpopKey?: string;
 }
 
 /** Validates one pending login read back from storage. */
 export function parsePending(value: unknown): PendingLogin | undefined {
   return parseStored(() => {
-    const { state, verifier, nonce, maxAge, returnTo, createdAt, meta } = value as Record<string, unknown>;
+    const { state, verifier, nonce, maxAge, returnTo, createdAt, meta, dpopKey } = value as Record<string, unknown>;
     check(
       isString(state) &&
         typeof verifier === 'string' &&
         /^[A-Za-z0-9._~-]{43,128}$/.test(verifier) &&
         optional(nonce) &&
+        optional(dpopKey) &&
         optional(maxAge, (n) => Number.isInteger(n) && (n as number) >= 0) &&
         typeof returnTo === 'string' &&
         Number.isFinite(createdAt),
     );
-    return defined({ state, verifier, nonce, maxAge, returnTo, createdAt, meta: pickMetadata(meta as never) }) as PendingLogin;
+    return defined({ state, verifier, nonce, maxAge, returnTo, createdAt, meta: pickMetadata(meta as never), dpopKey }) as PendingLogin;
   });
 }
 

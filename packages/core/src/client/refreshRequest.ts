@@ -4,6 +4,7 @@ import { requestError } from '../protocol/http.js';
 import { refreshGrant, type TokenEndpoint } from '../protocol/tokenRequests.js';
 import type { TokenSet } from '../protocol/tokenResponse.js';
 import type { AuthUser } from '../types.js';
+import { targetParams, withApiToken, type TokenTarget } from './apiTokens.js';
 import type { RefresherDeps } from './refresher.js';
 import { newRefreshId, type StoredSession } from './storedSession.js';
 
@@ -12,9 +13,15 @@ export const loginRequired = (why: string): AuthError => new AuthError('login_re
 /** Whether a refresh response rotated the refresh token (else the old one stays valid). */
 const rotated = (tokens: TokenSet, old: string): boolean => tokens.refreshToken !== undefined && tokens.refreshToken !== old;
 
-/** The session after a refresh: what the response omits stays (a non-rotating server's refresh token, the ID token, scope). */
-function refreshed(session: StoredSession, tokens: TokenSet, user: AuthUser | null): StoredSession {
-  const next = { ...session, receivedAt: Date.now(), tokens: defined<TokenSet>({ ...session.tokens, expiresAt: undefined, ...tokens }), user };
+/**
+ * The session after a refresh: what the response omits stays (a non-rotating server's refresh
+ * token, the ID token, scope); a target's access token goes to its cache, not the session's.
+ */
+function refreshed(session: StoredSession, tokens: TokenSet, user: AuthUser | null, target: TokenTarget): StoredSession {
+  const now = Date.now();
+  const next = target
+    ? { ...withApiToken(session, target, tokens, now), user }
+    : { ...session, receivedAt: now, tokens: defined<TokenSet>({ ...session.tokens, expiresAt: undefined, ...tokens }), user };
   return rotated(tokens, session.tokens.refreshToken as string) ? { ...next, refreshId: newRefreshId() } : next;
 }
 
@@ -34,15 +41,24 @@ function giveUp({ session, timing }: RefresherDeps, stored: StoredSession): neve
   throw error;
 }
 
-/** The refresh token sent, with its id: undefined when the request never left (discovery failed). */
-type Sent = { refreshToken: string; refreshId: string } | undefined;
+/** A refresh token with its id. */
+interface Presented {
+  refreshToken: string;
+  refreshId: string;
+}
+
+/** The refresh token sent: undefined when the request never left (discovery failed). */
+type Sent = Presented | undefined;
 
 /** A failed refresh: end the session (refused), adopt another tab's (lost a race), or back off (no answer). */
 function onFailure(deps: RefresherDeps, cause: unknown, sent: Sent, startEpoch: number): void {
   const { session, limiter } = deps;
   const error = requestError(cause, 'refresh failed');
   if (session.epoch() !== startEpoch) throw error;
-  if (sent && (error.code === 'token_error' || error.code === 'invalid_id_token')) {
+  if (error.code === 'login_required') {
+    // The DPoP key is gone: its tokens cannot be used again.
+    session.end(error);
+  } else if (sent && (error.code === 'token_error' || error.code === 'invalid_id_token')) {
     // Lost a race with another tab that rotated the refresh token first: use its session.
     const latest = error.code === 'token_error' ? newerInStorage(deps, sent.refreshToken) : undefined;
     if (latest) return session.adopt(latest);
@@ -64,27 +80,27 @@ function onFailure(deps: RefresherDeps, cause: unknown, sent: Sent, startEpoch: 
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-6, https://www.rfc-editor.org/rfc/rfc9700#section-4.14
  */
-export async function sendRefresh(deps: RefresherDeps, stored: StoredSession, refreshToken: string, refreshId: string): Promise<void> {
+export async function sendRefresh(deps: RefresherDeps, stored: StoredSession, { refreshToken, refreshId }: Presented, target: TokenTarget): Promise<void> {
   const { session } = deps;
   const startEpoch = session.epoch();
   if (!deps.spent.claim(refreshId)) giveUp(deps, stored);
   let te: TokenEndpoint;
   try {
-    te = deps.metadata.tokenEndpoint(await deps.metadata.get());
+    te = { ...deps.metadata.tokenEndpoint(await deps.metadata.get()), dpop: await deps.proofKey(stored) };
   } catch (cause) {
-    // Discovery failed: the refresh token never left, so it is not spent.
+    // Discovery failed (or the DPoP key is gone): the refresh token never left, so it is not spent.
     deps.spent.release(refreshId);
     return onFailure(deps, cause, undefined, startEpoch);
   }
   try {
-    const { tokens, claims } = await refreshGrant(te, refreshToken);
+    const { tokens, claims } = await refreshGrant(te, refreshToken, targetParams(target));
     if (claims && stored.user && claims.sub !== stored.user.sub) {
       throw new AuthError('invalid_id_token', 'the refreshed ID token is for another person (`sub` changed); sign in again');
     }
     // A server that does not rotate keeps the token valid: ours (and a duplicated tab's) to use again.
     if (!rotated(tokens, refreshToken)) deps.spent.release(refreshId);
     if (session.epoch() !== startEpoch) return; // signed out meanwhile: drop the result
-    session.update(refreshed(stored, tokens, claims ? ({ ...claims } as AuthUser) : stored.user));
+    session.update(refreshed(stored, tokens, claims ? ({ ...claims } as AuthUser) : stored.user, target));
     deps.limiter.succeeded();
   } catch (cause) {
     onFailure(deps, cause, { refreshToken, refreshId }, startEpoch);

@@ -1,4 +1,6 @@
-import { noop } from '../objects.js';
+import type * as oauth from 'oauth4webapi';
+import { noop, sameJson } from '../objects.js';
+import { targetKey, tokenOf, type TokenTarget } from './apiTokens.js';
 import type { AuthStateStore } from './authState.js';
 import type { ClientConfig } from './options.js';
 import type { RefreshLimiter } from './refreshLimiter.js';
@@ -6,6 +8,7 @@ import { loginRequired, sendRefresh } from './refreshRequest.js';
 import type { MetadataSource } from './serverMetadata.js';
 import type { Session } from './session.js';
 import type { SpentRefreshTokens } from './spentRefreshTokens.js';
+import type { StoredSession } from './storedSession.js';
 import type { WithLock } from './tabLock.js';
 import type { TokenTiming } from './tokenTiming.js';
 
@@ -18,14 +21,20 @@ export interface RefresherDeps {
   withLock: WithLock;
   spent: SpentRefreshTokens;
   metadata: MetadataSource;
+  /** The DPoP handle of a session's key; undefined without `dpop`. */
+  proofKey(session: StoredSession): Promise<oauth.DPoPHandle | undefined>;
 }
 
 /** Refreshing the session's tokens: one request at a time for every caller and trigger. */
 export interface Refresher {
-  /** One refresh for every caller in this tab (and tab sharing the session); `force` ignores whether the token is due. */
-  run(force: boolean): Promise<void>;
-  /** The refresh on its way, if any. */
-  inFlight(): Promise<void> | undefined;
+  /**
+   * One refresh for every caller in this tab (and tab sharing the session) of the `target`'s
+   * token (default: the session's); `force` ignores whether the token is due. Refreshes of
+   * different targets take turns: they all spend the one refresh token.
+   */
+  run(force: boolean, target?: TokenTarget): Promise<void>;
+  /** Settles when every refresh on its way has; undefined when none is. */
+  inFlight(): Promise<unknown> | undefined;
   /** Starts a refresh when one is due and allowed; failures show in the state. */
   refreshIfDue(): void;
   /** (Re)arms the background timer for the current session. */
@@ -34,7 +43,7 @@ export interface Refresher {
 }
 
 /** The refresh itself, run inside the lock: decides whether one is needed, then sends it. */
-async function refreshInLock(deps: RefresherDeps, force: boolean): Promise<void> {
+async function refreshInLock(deps: RefresherDeps, force: boolean, target: TokenTarget): Promise<void> {
   const { config, session, timing, limiter } = deps;
   const seen = session.current();
   // Inside the lock the stored session is the truth: another tab may have refreshed already.
@@ -43,19 +52,18 @@ async function refreshInLock(deps: RefresherDeps, force: boolean): Promise<void>
     if (seen) session.end(null);
     throw loginRequired('the session ended');
   }
-  if (seen && stored.tokens.accessToken !== seen.tokens.accessToken) {
-    session.adopt(stored);
-    if (!timing.isDue(stored)) return;
-  } else if (!force && !timing.isDue(stored)) {
-    return;
-  }
+  const token = tokenOf(stored, target);
+  const byOtherTab = !!seen && !!token && token.tokens.accessToken !== (tokenOf(seen, target)?.tokens.accessToken ?? '');
+  if (seen && !sameJson(seen, stored)) session.adopt(stored);
+  // Another tab's fresh token serves a forced refresh too.
+  if (token && !timing.isDue(token) && (byOtherTab || !force)) return;
   const { refreshToken } = stored.tokens;
   if (!refreshToken || !stored.refreshId) {
     if (timing.isExpired(stored)) session.end(null);
     throw loginRequired('the access token is due and there is no refresh token (ask for offline_access)');
   }
   if (!limiter.take()) throw limiter.refusal();
-  await sendRefresh(deps, stored, refreshToken, stored.refreshId);
+  await sendRefresh(deps, stored, { refreshToken, refreshId: stored.refreshId }, target);
 }
 
 /** Milliseconds until `at`, clamped for setTimeout (which overflows above 2^31-1 ms; a later re-schedule covers longer waits). */
@@ -63,7 +71,14 @@ const delayUntil = (at: number): number => Math.min(Math.max(0, at - Date.now())
 
 export function createRefresher(deps: RefresherDeps): Refresher {
   const { config, session, timing, limiter } = deps;
-  let inFlight: Promise<void> | undefined;
+  const inFlight = new Map<string, Promise<void>>();
+  /** Refreshes in this tab, one after another (the tab lock may be a no-op): they share one refresh token. */
+  let turns: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
+    const turn = turns.then(fn);
+    turns = turn.catch(noop);
+    return turn;
+  };
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
@@ -77,13 +92,19 @@ export function createRefresher(deps: RefresherDeps): Refresher {
   };
 
   const refresher: Refresher = {
-    run(force) {
-      return (inFlight ??= deps.withLock(() => refreshInLock(deps, force)).finally(() => {
-        inFlight = undefined;
-        refresher.schedule();
-      }));
+    run(force, target) {
+      const key = target ? targetKey(target) : '';
+      let running = inFlight.get(key);
+      if (!running) {
+        running = inTurn(() => deps.withLock(() => refreshInLock(deps, force, target))).finally(() => {
+          inFlight.delete(key);
+          refresher.schedule();
+        });
+        inFlight.set(key, running);
+      }
+      return running;
     },
-    inFlight: () => inFlight,
+    inFlight: () => (inFlight.size ? Promise.allSettled(inFlight.values()) : undefined),
     refreshIfDue() {
       const current = session.current();
       if (current?.tokens.refreshToken && timing.isDue(current) && Date.now() >= limiter.nextAt()) refresher.run(false).catch(noop);
@@ -91,12 +112,12 @@ export function createRefresher(deps: RefresherDeps): Refresher {
     schedule() {
       clearTimeout(timer);
       const current = session.current();
-      if (stopped || inFlight || current?.tokens.expiresAt === undefined) return;
+      if (stopped || inFlight.size || current?.tokens.expiresAt === undefined) return;
       if (!current.tokens.refreshToken) return endAtExpiry(current.tokens.expiresAt);
       if (!config.autoRefresh) return;
       timer = setTimeout(() => {
         refresher.refreshIfDue();
-        if (!inFlight) refresher.schedule();
+        if (!inFlight.size) refresher.schedule();
       }, delayUntil(Math.max(timing.dueAt(current), limiter.nextAt())));
     },
     stop() {

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { defined, isObject, isString, optional } from '../objects.js';
-import type { TokenSet } from '../protocol/tokenResponse.js';
+import type { TokenSet, TokenType } from '../protocol/tokenResponse.js';
 import { readJson, safeRemove, writeJson } from '../storage.js';
 import type { AuthUser, StorageLike } from '../types.js';
 import { check, parseStored } from './parseStored.js';
@@ -19,6 +19,16 @@ export interface StoredSession {
   user: AuthUser | null;
   /** A random id of the refresh token, present with it: what the spent-token log remembers. */
   refreshId?: string;
+  /** The id of the DPoP key the tokens are bound to (`dpop: true`). */
+  dpopKey?: string;
+  /** Access tokens for single APIs (RFC 8707), by target. */
+  apiTokens?: Record<string, ApiToken>;
+}
+
+/** One API's access token and when it came: what the refresh timing needs. */
+export interface ApiToken {
+  tokens: Pick<TokenSet, 'accessToken' | 'tokenType' | 'expiresAt' | 'scope'>;
+  receivedAt: number;
 }
 
 /** A fresh id for a newly received refresh token. */
@@ -28,13 +38,15 @@ export const newRefreshId = (): string => oauth.generateRandomState();
 export interface SessionOwner {
   issuer: string;
   clientId: string;
+  /** Tokens bound to a DPoP key: the session must name it, and its tokens are `DPoP`. */
+  dpop: boolean;
 }
 
-function parseTokens(value: unknown): TokenSet {
+function parseTokens(value: unknown, type: TokenType): TokenSet {
   const { accessToken, tokenType, expiresAt, scope, refreshToken, idToken } = value as Record<string, unknown>;
   check(
     isString(accessToken) &&
-      tokenType === 'Bearer' &&
+      tokenType === type &&
       optional(expiresAt, Number.isFinite) &&
       optional(scope, (s) => typeof s === 'string') &&
       optional(refreshToken) &&
@@ -43,14 +55,30 @@ function parseTokens(value: unknown): TokenSet {
   return defined({ accessToken, tokenType, expiresAt, scope, refreshToken, idToken } as TokenSet);
 }
 
+function parseApiTokens(value: unknown, type: TokenType): Record<string, ApiToken> | undefined {
+  if (value === undefined) return undefined;
+  check(isObject(value));
+  const parsed: Record<string, ApiToken> = {};
+  for (const [key, entry] of Object.entries(value as Record<string, { tokens?: unknown; receivedAt?: unknown }>)) {
+    const { refreshToken, idToken, ...tokens } = parseTokens(entry.tokens, type);
+    check(refreshToken === undefined && idToken === undefined && Number.isFinite(entry.receivedAt));
+    parsed[key] = { tokens, receivedAt: entry.receivedAt as number };
+  }
+  return parsed;
+}
+
 /**
- * Validates a stored session for `owner`: another issuer's, client's or format's reads as none.
+ * Validates a stored session for `owner`: another issuer's, client's or format's reads as none,
+ * and so does one whose token type is not the client's (a Bearer session for a DPoP client).
  */
 export function parseSession(value: unknown, owner: SessionOwner): StoredSession | undefined {
   return parseStored(() => {
-    const { v, issuer, clientId, tokens: rawTokens, receivedAt, user, refreshId } = value as Record<string, unknown>;
-    const tokens = parseTokens(rawTokens);
+    const { v, issuer, clientId, tokens: rawTokens, receivedAt, user, refreshId, dpopKey } = value as Record<string, unknown>;
+    const type = owner.dpop ? 'DPoP' : 'Bearer';
+    const tokens = parseTokens(rawTokens, type);
+    const apiTokens = parseApiTokens((value as Record<string, unknown>).apiTokens, type);
     check(
+      (owner.dpop ? isString(dpopKey) : dpopKey === undefined) &&
       v === 2 &&
         (tokens.refreshToken === undefined ? refreshId === undefined : isString(refreshId)) &&
         issuer === owner.issuer &&
@@ -59,7 +87,7 @@ export function parseSession(value: unknown, owner: SessionOwner): StoredSession
         (user === null || (isObject(user) && isString(user.sub))),
     );
     const session: StoredSession = { v: 2, issuer: owner.issuer, clientId: owner.clientId, tokens, receivedAt: receivedAt as number, user: user as AuthUser | null };
-    return refreshId === undefined ? session : { ...session, refreshId: refreshId as string };
+    return defined<StoredSession>({ ...session, refreshId: refreshId as string | undefined, dpopKey: dpopKey as string | undefined, apiTokens });
   });
 }
 

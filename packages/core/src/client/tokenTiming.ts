@@ -1,15 +1,19 @@
-import type { StoredSession } from './storedSession.js';
+/** An access token with its expiry and when it came: a session, or one API's token. */
+export interface Timed {
+  tokens: { expiresAt?: number | undefined };
+  receivedAt: number;
+}
 
-/** When a session's access token is due for refresh and when it expires. */
+/** When an access token is due for refresh and when it expires. */
 export interface TokenTiming {
   /** Epoch ms from which a refresh is due: `min(leeway, lifetime / 2)` before expiry. */
-  dueAt(session: StoredSession): number;
-  isDue(session: StoredSession): boolean;
-  isExpired(session: StoredSession): boolean;
+  dueAt(token: Timed): number;
+  isDue(token: Timed): boolean;
+  isExpired(token: Timed): boolean;
 }
 
 export function createTokenTiming(leewayMs: number): TokenTiming {
-  const dueAt = ({ tokens: { expiresAt }, receivedAt }: StoredSession): number =>
+  const dueAt = ({ tokens: { expiresAt }, receivedAt }: Timed): number =>
     expiresAt === undefined ? Infinity : expiresAt - Math.min(leewayMs, Math.max(0, expiresAt - receivedAt) / 2);
   return {
     dueAt,

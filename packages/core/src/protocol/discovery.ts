@@ -15,9 +15,21 @@ export interface ServerMetadata {
   authorization_response_iss_parameter_supported?: boolean;
   code_challenge_methods_supported?: string[];
   id_token_signing_alg_values_supported?: string[];
+  /** RFC 9126 */
+  pushed_authorization_request_endpoint?: string;
+  require_pushed_authorization_requests?: boolean;
 }
 
-const ENDPOINTS = ['authorization_endpoint', 'token_endpoint', 'revocation_endpoint', 'end_session_endpoint', 'userinfo_endpoint', 'jwks_uri'] as const;
+const ENDPOINTS = [
+  'authorization_endpoint',
+  'token_endpoint',
+  'revocation_endpoint',
+  'end_session_endpoint',
+  'userinfo_endpoint',
+  'jwks_uri',
+  'pushed_authorization_request_endpoint',
+] as const;
+const FLAGS = ['authorization_response_iss_parameter_supported', 'require_pushed_authorization_requests'] as const;
 const LISTS = ['code_challenge_methods_supported', 'id_token_signing_alg_values_supported'] as const;
 
 /**
@@ -32,7 +44,7 @@ export function pickMetadata(as: Record<string, unknown>): ServerMetadata {
   for (const key of ENDPOINTS) {
     if (as[key] !== undefined) out[key] = parseSecureUrl(as[key], `metadata \`${key}\``, 'discovery_failed') && (as[key] as string);
   }
-  if (as.authorization_response_iss_parameter_supported === true) out.authorization_response_iss_parameter_supported = true;
+  for (const key of FLAGS) if (as[key] === true) out[key] = true;
   for (const key of LISTS) {
     const list = as[key];
     if (Array.isArray(list)) out[key] = list.filter((item): item is string => typeof item === 'string');

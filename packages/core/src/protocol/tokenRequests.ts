@@ -1,5 +1,6 @@
 import * as oauth from 'oauth4webapi';
 import { httpOptions, request, type RequestContext } from './http.js';
+import { AuthError } from '../errors.js';
 import { processTokenResponse, type TokenResult } from './tokenResponse.js';
 
 /**
@@ -12,6 +13,8 @@ export interface TokenEndpoint {
   client: oauth.Client;
   auth: oauth.ClientAuth;
   ctx: RequestContext;
+  /** The DPoP key's handle (RFC 9449): every request carries a proof, and the token is bound. */
+  dpop?: oauth.DPoPHandle | undefined;
 }
 
 /** What an ID token in a code exchange must satisfy. */
@@ -24,16 +27,32 @@ export interface IdTokenExpectations {
 
 type Send = (options: oauth.TokenEndpointRequestOptions) => Promise<Response>;
 
-/** Sends one grant to the token endpoint and processes the answer with `process`. */
+/** Whether the server refused a DPoP proof for want of its nonce (RFC 9449 §8), which it sent along. */
+export const isNonceError = (error: unknown): boolean => error instanceof AuthError && error.error === 'use_dpop_nonce';
+
+/**
+ * Sends one grant to the token endpoint and processes the answer with `process`. With DPoP, a
+ * `use_dpop_nonce` refusal is retried once with the nonce the server sent (the grant was not
+ * used: the server refused the proof before looking at it); a second refusal is final.
+ */
 async function grant(
   te: TokenEndpoint,
   params: Record<string, string> | undefined,
   send: Send,
   process: (response: Response) => Promise<oauth.TokenEndpointResponse>,
 ): Promise<TokenResult> {
-  const options = { ...httpOptions(te.as.token_endpoint as string, te.ctx), ...(params ? { additionalParameters: params } : {}) };
-  const response = await request(() => send(options), 'the token endpoint');
-  return processTokenResponse(response, process);
+  const options = {
+    ...httpOptions(te.as.token_endpoint as string, te.ctx),
+    ...(params ? { additionalParameters: params } : {}),
+    ...(te.dpop ? { DPoP: te.dpop } : {}),
+  };
+  const once = async (): Promise<TokenResult> => processTokenResponse(await request(() => send(options), 'the token endpoint'), process, te.dpop ? 'DPoP' : 'Bearer');
+  try {
+    return await once();
+  } catch (error) {
+    if (te.dpop && isNonceError(error)) return once();
+    throw error;
+  }
 }
 
 /**

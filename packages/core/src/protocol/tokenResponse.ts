@@ -2,11 +2,14 @@ import * as oauth from 'oauth4webapi';
 import { AuthError } from '../errors.js';
 import { defined, isObject, isString, optional } from '../objects.js';
 
+/** How an access token is presented: as is, or with a DPoP proof (RFC 9449). */
+export type TokenType = 'Bearer' | 'DPoP';
+
 /** Tokens as issued, including the refresh token (which never enters `AuthState`). */
 export interface TokenSet {
   accessToken: string;
-  /** Always `'Bearer'`. */
-  tokenType: string;
+  /** `'DPoP'` for a token bound to the client's DPoP key, else `'Bearer'`. */
+  tokenType: TokenType;
   /** Epoch milliseconds. */
   expiresAt?: number;
   scope?: string;
@@ -24,17 +27,18 @@ export interface TokenResult {
  * Each token-response field's rule, checked first so that a later failure with an `id_token`
  * present is the ID token's. oauth4webapi alone would accept a string `expires_in` and any `token_type`.
  */
-const TOKEN_FIELDS: [field: string, valid: (value: unknown) => boolean][] = [
+const TOKEN_FIELDS: [field: string, valid: (value: unknown, type: TokenType) => boolean][] = [
   ['access_token', isString],
-  ['token_type', (type) => typeof type === 'string' && type.toLowerCase() === 'bearer'],
+  // A Bearer token where a DPoP-bound one was asked for would work for anyone who steals it.
+  ['token_type', (type, expected) => typeof type === 'string' && type.toLowerCase() === expected.toLowerCase()],
   ['expires_in', (seconds) => optional(seconds, (n) => (n as number) >= 0 && Number.isFinite(n))],
-  ['refresh_token', optional],
-  ['id_token', optional],
+  ['refresh_token', (token) => optional(token)],
+  ['id_token', (token) => optional(token)],
   ['scope', (scope) => optional(scope, (s) => typeof s === 'string')],
 ];
 
-function checkTokenBody(body: Record<string, unknown>): void {
-  const problem = TOKEN_FIELDS.find(([field, valid]) => !valid(body[field]))?.[0];
+function checkTokenBody(body: Record<string, unknown>, type: TokenType): void {
+  const problem = TOKEN_FIELDS.find(([field, valid]) => !valid(body[field], type))?.[0];
   if (problem) throw new AuthError('invalid_token_response', `the token response has an invalid \`${problem}\` (${JSON.stringify(body[problem])})`, { status: 200 });
 }
 
@@ -63,7 +67,7 @@ function tokenResponseError(cause: unknown, status: number, idToken: boolean): A
 }
 
 /** Reads a 200 response's body as a JSON object and applies {@link checkTokenBody}. */
-async function readTokenBody(response: Response): Promise<Record<string, unknown> | undefined> {
+async function readTokenBody(response: Response, type: TokenType): Promise<Record<string, unknown> | undefined> {
   if (response.status !== 200) return undefined;
   let body: unknown;
   try {
@@ -72,7 +76,7 @@ async function readTokenBody(response: Response): Promise<Record<string, unknown
     throw new AuthError('invalid_token_response', 'the token response is not JSON', { status: 200, cause });
   }
   if (!isObject(body)) throw new AuthError('invalid_token_response', 'the token response is not a JSON object', { status: 200 });
-  checkTokenBody(body);
+  checkTokenBody(body, type);
   return body;
 }
 
@@ -83,9 +87,10 @@ async function readTokenBody(response: Response): Promise<Record<string, unknown
 export async function processTokenResponse(
   response: Response,
   process: (response: Response) => Promise<oauth.TokenEndpointResponse>,
+  type: TokenType = 'Bearer',
   now: () => number = Date.now,
 ): Promise<TokenResult> {
-  const body = await readTokenBody(response);
+  const body = await readTokenBody(response, type);
   let result: oauth.TokenEndpointResponse;
   try {
     result = await process(response);
@@ -95,7 +100,7 @@ export async function processTokenResponse(
   const { access_token, expires_in, scope, refresh_token, id_token } = result;
   const tokens = defined<TokenSet>({
     accessToken: access_token,
-    tokenType: 'Bearer',
+    tokenType: type,
     expiresAt: typeof expires_in === 'number' ? now() + expires_in * 1000 : undefined,
     scope,
     refreshToken: refresh_token,
