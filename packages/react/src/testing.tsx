@@ -8,6 +8,7 @@ import {
   type AuthUser,
   type LoginOptions,
   type LogoutOptions,
+  type TokenOptions,
 } from '@pkce-auth/core';
 import { AuthProvider } from './AuthProvider.js';
 
@@ -28,7 +29,8 @@ export interface MockAuthCalls {
   login: Array<LoginOptions | undefined>;
   logout: Array<LogoutOptions | undefined>;
   handleCallback: Array<string | undefined>;
-  getAccessToken: Array<undefined>;
+  getAccessToken: Array<TokenOptions | undefined>;
+  getAuthHeaders: Array<{ url: string | URL; method?: string }>;
   refresh: Array<undefined>;
   fetch: Array<Request>;
 }
@@ -105,6 +107,7 @@ export function createMockAuthClient(init: MockAuthClientInit = {}): MockAuthCli
     logout: [],
     handleCallback: [],
     getAccessToken: [],
+    getAuthHeaders: [],
     refresh: [],
     fetch: [],
   };
@@ -125,9 +128,13 @@ export function createMockAuthClient(init: MockAuthClientInit = {}): MockAuthCli
       if (signInOnLogin) signIn();
       return { returnTo: '/' };
     },
-    getAccessToken() {
-      calls.getAccessToken.push(undefined);
+    getAccessToken(options) {
+      calls.getAccessToken.push(options);
       return getAccessToken();
+    },
+    async getAuthHeaders(request) {
+      calls.getAuthHeaders.push(request);
+      return { Authorization: `Bearer ${await getAccessToken()}` };
     },
     async refresh() {
       calls.refresh.push(undefined);

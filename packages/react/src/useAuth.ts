@@ -1,6 +1,6 @@
 'use client';
 import { useMemo, useSyncExternalStore } from 'react';
-import type { AuthClient, AuthState, LoginOptions, LogoutOptions } from '@pkce-auth/core';
+import type { AuthClient, AuthState, LoginOptions, LogoutOptions, TokenOptions } from '@pkce-auth/core';
 import { useAuthClient } from './AuthProvider.js';
 
 /** The client methods {@link useAuth} returns: bound to the client, stable across renders. */
@@ -9,9 +9,14 @@ export interface AuthActions {
   login: (options?: LoginOptions) => Promise<void>;
   /** Ends the session (see `AuthClient.logout`). */
   logout: (options?: LogoutOptions) => Promise<void>;
-  /** A valid access token, refreshed when due; rejects `login_required` without a session. */
-  getAccessToken: () => Promise<string>;
-  /** `fetch` with `Authorization: Bearer …`; refreshes once and retries on 401. */
+  /**
+   * A valid access token, refreshed when due; with `resource`/`scope`, that API's token (see
+   * `AuthClient.getAccessToken`). Rejects `login_required` without a session.
+   */
+  getAccessToken: (options?: TokenOptions) => Promise<string>;
+  /** The headers that authorize a request to `url` for another HTTP client (see `AuthClient.getAuthHeaders`). */
+  getAuthHeaders: AuthClient['getAuthHeaders'];
+  /** `fetch` with the matching API's token (Bearer or DPoP); refreshes once and retries on 401. */
   fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 }
 
@@ -41,7 +46,8 @@ function bind(client: AuthClient): Binding {
       getState: () => client.getState(),
       login: (options) => client.login(options),
       logout: (options) => client.logout(options),
-      getAccessToken: () => client.getAccessToken(),
+      getAccessToken: (options) => client.getAccessToken(options),
+      getAuthHeaders: (request) => client.getAuthHeaders(request),
       fetch: (input, init) => client.fetch(input, init),
     };
     bindings.set(client, binding);
@@ -115,6 +121,7 @@ export function useAuth<T>(selector?: (state: AuthState) => T): UseAuthResult | 
       login: binding.login,
       logout: binding.logout,
       getAccessToken: binding.getAccessToken,
+      getAuthHeaders: binding.getAuthHeaders,
       fetch: binding.fetch,
     };
   }, [whole, selected, binding]);
