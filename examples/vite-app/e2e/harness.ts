@@ -1,10 +1,10 @@
 /**
  * End-to-end harness for the Notes app: a real authorization server (`@pkce-auth/dev-server`),
- * the real notes API, the app built by Vite with the servers' actual URLs baked in, served from
+ * the real notes API and tags API, the app built by Vite with the servers' actual URLs baked in, served from
  * a small static server, and a headless Chromium driven with playwright-core.
  *
- * Everything binds to 127.0.0.1 on free ports. A "stack" is one authorization server + API + app
- * build + static server; a test file starts one (or more) in `beforeAll` and stops it in
+ * Everything binds to 127.0.0.1 on free ports. A "stack" is one authorization server + the two APIs +
+ * app build + static server; a test file starts one (or more) in `beforeAll` and stops it in
  * `afterAll` whatever happened.
  */
 import { createReadStream } from 'node:fs';
@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { startDevServer, type DevServer } from '@pkce-auth/dev-server';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { createNotesApi, type NotesApi } from '../server/notesApi.mjs';
+import { createTagsApi, type TagsApi } from '../server/tagsApi.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/chromium.mjs';
 
 /** The example's root (where vite.config.ts and index.html live). */
@@ -24,6 +25,8 @@ export const APP_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 export const DEMO = { username: 'demo', password: 'demo', name: 'Demo User', sub: 'demo-user' } as const;
 export const CLIENT_ID = 'notes-spa';
+/** The tags API's resource indicator (its tokens' `aud`), as the dev server and the app know it. */
+export const TAGS_RESOURCE = 'http://localhost:4002';
 export const SESSION_KEY = `pkce-auth:${CLIENT_ID}:session`;
 /** localStorage: the `refreshId`s of refresh tokens any tab of the origin already presented. */
 export const SPENT_REFRESH_KEY = `pkce-auth:${CLIENT_ID}:spent-refresh`;
@@ -230,7 +233,7 @@ export function buildApp(env: Record<string, string>, nodeEnv = process.env.E2E_
 }
 
 // ---------------------------------------------------------------------------------------------
-// A stack: authorization server + notes API + built app + static server.
+// A stack: authorization server + notes API + tags API + built app + static server.
 
 export interface ServerEvent {
   type: string;
@@ -242,6 +245,8 @@ export interface ServerEvent {
 export interface Stack {
   auth: DevServer;
   api: NotesApi;
+  /** The tags API (audience {@link TAGS_RESOURCE}, scope `tags:read`). */
+  tags: TagsApi;
   app: StaticServer;
   /** `http://127.0.0.1:<port>`: the app's origin. */
   appUrl: string;
@@ -257,6 +262,12 @@ export interface Stack {
 export interface StackOptions {
   accessTokenTtl?: number;
   storage?: 'session' | 'local' | 'memory';
+  /** The app's `VITE_AUTH_DPOP`: bind its tokens to a browser key. Default `false`. */
+  dpop?: boolean;
+  /** The app's `VITE_AUTH_PAR`. Default `'auto'`. */
+  par?: 'auto' | 'true' | 'false';
+  /** The app's `VITE_AUTH_CLIENT_ID`, e.g. `notes-spa-par` (which must push). Default {@link CLIENT_ID}. */
+  clientId?: string;
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -266,14 +277,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // The static server comes first: its origin must be registered with the authorization server.
     const app = await startStaticServer();
     started.push(app);
+    // DPoP nonces, PAR and the tags resource are the dev server's defaults; spelled out because the stack relies on them.
     const auth = await startDevServer({
       port: 0,
       appOrigins: [app.origin],
+      tagsResource: TAGS_RESOURCE,
+      dpopNonce: true,
       ...(opts.accessTokenTtl !== undefined ? { accessTokenTtl: opts.accessTokenTtl } : {}),
     });
     started.push(auth);
     const api = await createNotesApi({ issuer: auth.issuer, audience: auth.resource, port: 0, allowedOrigins: [app.origin] });
     started.push(api);
+    // Its publicOrigin (the htu of DPoP proofs) is its own URL, the default: the app calls it there.
+    const tags = await createTagsApi({ issuer: auth.issuer, audience: auth.tagsResource, port: 0, allowedOrigins: [app.origin] });
+    started.push(tags);
 
     const events: ServerEvent[] = [];
     const provider = auth.provider as unknown as { on(event: string, fn: (...args: unknown[]) => void): void };
@@ -301,6 +318,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       VITE_NOTES_API_URL: api.url,
       VITE_AUTH_AUDIENCE: auth.resource,
       VITE_AUTH_STORAGE: opts.storage ?? 'session',
+      VITE_TAGS_API_URL: tags.url,
+      VITE_TAGS_RESOURCE: auth.tagsResource,
+      VITE_AUTH_DPOP: opts.dpop ? 'true' : 'false',
+      VITE_AUTH_PAR: opts.par ?? 'auto',
+      VITE_AUTH_CLIENT_ID: opts.clientId ?? CLIENT_ID,
     });
     outDirs.push(outDir);
     app.setRoot(outDir);
@@ -309,6 +331,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     return {
       auth,
       api,
+      tags,
       app,
       appUrl: app.origin,
       issuer: auth.issuer,
