@@ -178,6 +178,15 @@ describe('dpop: true — stored sessions', () => {
     expect(client.getState().status).toBe('unauthenticated');
     expect(storage.getItem(SESSION_KEY)).toBeNull();
   });
+
+  it('a stored DPoP session that names no key is discarded (its tokens could not be proven)', async () => {
+    const { client, storage } = await dpopSession();
+    client.destroy();
+    const { dpopKey: _key, ...keyless } = JSON.parse(storage.getItem(SESSION_KEY) as string) as Record<string, unknown>;
+    storage.setItem(SESSION_KEY, JSON.stringify(keyless));
+    expect(makeClient({ dpop: true, storage }).client.getState().status).toBe('unauthenticated');
+    expect(storage.getItem(SESSION_KEY)).toBeNull();
+  });
 });
 
 describe('dpop: true — API requests', () => {
