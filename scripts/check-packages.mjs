@@ -41,6 +41,7 @@ try {
     join(scratch, 'check.mjs'),
     `import * as core from '@pkce-auth/core';
 import * as react from '@pkce-auth/react';
+import '@pkce-auth/react/dpop';
 import * as testing from '@pkce-auth/react/testing';
 import * as dev from '@pkce-auth/dev-server';
 const need = (mod, names) => { for (const n of names) if (typeof mod[n] !== 'function') throw new Error('missing export ' + n); };
@@ -49,6 +50,8 @@ need(react, ['AuthProvider', 'useAuth', 'Callback', 'RequireAuth', 'createAuthCl
 need(testing, ['createMockAuthClient', 'MockAuthProvider']);
 need(dev, ['startDevServer']);
 if (await core.createCodeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk') !== 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM') throw new Error('wrong challenge');
+// The DPoP import (a side effect the packages' sideEffects list must keep) enables dpop: true.
+core.createAuthClient({ clientId: 'a', redirectUri: 'http://localhost/callback', issuer: 'https://a.example', dpop: true, navigate() {} }).destroy();
 console.log('[pack] runtime imports from dist: ok');
 `,
   );
@@ -58,11 +61,13 @@ console.log('[pack] runtime imports from dist: ok');
     `import { createAuthClient, type AuthState, AuthError } from '@pkce-auth/react';
 import { createMockAuthClient } from '@pkce-auth/react/testing';
 import { startDevServer } from '@pkce-auth/dev-server';
-const client = createAuthClient({ clientId: 'a', redirectUri: 'http://localhost/callback', issuer: 'https://a.example' });
+const client = createAuthClient({ clientId: 'a', redirectUri: 'http://localhost/callback', issuer: 'https://a.example', dpop: true, par: 'auto', apis: [{ url: 'https://api.a.example', resource: 'https://api.a.example', scope: 'read' }] });
+const headers: Promise<Record<string, string>> = client.getAuthHeaders({ url: 'https://api.a.example/x', method: 'GET' });
+const token: Promise<string> = client.getAccessToken({ resource: 'https://api.a.example' });
 const state: AuthState = client.getState();
 const code: AuthError['code'] = 'login_required';
 const mock = createMockAuthClient();
-void [state, code, mock, startDevServer];
+void [state, code, mock, startDevServer, headers, token];
 `,
   );
   writeFileSync(

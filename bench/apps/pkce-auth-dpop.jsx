@@ -1,4 +1,5 @@
 // The realistic minimal app of pkce-auth.jsx with `dpop: true`: the same code, tokens bound to a browser key (DPoP).
+import '@pkce-auth/react/dpop';
 import { AuthProvider, Callback, RequireAuth, createAuthClient, useAuth } from '@pkce-auth/react';
 import { createRoot } from 'react-dom/client';
 
