@@ -1,3 +1,6 @@
+// DPoP support for `dpop: true` (VITE_AUTH_DPOP); without this import the SDK bundles none of it
+// and `dpop: true` is `invalid_config`. The example keeps it so the switch is a variable only.
+import '@pkce-auth/react/dpop';
 import { createAuthClient } from '@pkce-auth/react';
 import { audienceParams, config } from './config';
 
