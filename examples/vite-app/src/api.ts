@@ -52,7 +52,16 @@ export async function listTags(signal?: AbortSignal): Promise<string[]> {
   if (!config.tagsApiUrl) throw new Error('the tags API is off (VITE_TAGS_API_URL is empty)');
   const init: RequestInit = { headers: { Accept: 'application/json' } };
   if (signal) init.signal = signal;
-  const response = await auth.fetch(`${config.tagsApiUrl}/tags`, init);
+  let response: Response;
+  try {
+    response = await auth.fetch(`${config.tagsApiUrl}/tags`, init);
+  } catch (error) {
+    // fetch's own TypeError ("Failed to fetch") says nothing of where: name the API. AuthErrors pass through.
+    if (error instanceof TypeError && !signal?.aborted) {
+      throw new Error(`GET /tags: the tags API at ${config.tagsApiUrl} cannot be reached (${error.message}); is it running, and does it allow this origin (CORS)?`, { cause: error });
+    }
+    throw error;
+  }
   if (!response.ok) throw await toError('GET', '/tags', response, TAGS_SCOPE);
   return parseTagList(await response.json());
 }
