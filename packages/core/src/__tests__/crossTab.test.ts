@@ -48,6 +48,22 @@ async function twoTabs(opts: Parameters<typeof fakeServer>[0] = {}) {
 }
 
 describe("tabs sharing a session ('local')", () => {
+  it('two tabs asking for the same API token at once send one refresh request with resource, and both get that token', async () => {
+    installLocks();
+    const fake = fakeServer();
+    const apis = [{ url: 'https://tags.example.com', resource: 'https://tags.example.com/' }];
+    const a = makeClient({ storage: 'local', autoRefresh: false, apis });
+    await signIn(a.client, a.navigations, fake);
+    const b = makeClient({ storage: 'local', autoRefresh: false, apis }).client;
+    const target = { resource: 'https://tags.example.com/' };
+    const tokens = await Promise.all([a.client.getAccessToken(target), b.getAccessToken(target), b.getAccessToken(target)]);
+    expect(refreshCalls(fake).map((call) => call.body.get('resource'))).toEqual(['https://tags.example.com/']);
+    expect(new Set(tokens)).toEqual(new Set(['at-2@https://tags.example.com/']));
+    // The rotated refresh token is both tabs': the next refresh presents it, not the spent one.
+    await b.refresh();
+    expect(refreshCalls(fake).at(-1)?.body.get('refresh_token')).toBe('rt-2');
+  });
+
   it('two tabs refreshing at once after expiry send exactly one refresh request and hold the same new token', async () => {
     const stats = installLocks();
     const { fake, a, b } = await twoTabs();
