@@ -163,6 +163,16 @@ describe('per-API tokens (RFC 8707)', () => {
     expect(refreshes(fake).map((call) => call.body.get('resource'))).toEqual([TAGS_RESOURCE, TAGS_RESOURCE]);
   });
 
+  it('without a refresh token, an API token is login_required naming offline_access, and no request is sent', async () => {
+    const fake = fakeServer({ codeResponse: () => HttpResponse.json({ access_token: 'at-x', token_type: 'Bearer', expires_in: 300 }) });
+    // No openid (so no ID token is due) and no offline_access: the server gives no refresh token.
+    const { client, navigations } = makeClient({ apis: APIS, scope: 'notes:read' });
+    await signIn(client, navigations, fake);
+    await expect(client.getAccessToken({ resource: TAGS_RESOURCE })).rejects.toMatchObject({ code: 'login_required', message: expect.stringContaining('offline_access') });
+    expect(refreshes(fake)).toHaveLength(0);
+    expect(client.getState().tokens?.accessToken).toBe('at-x');
+  });
+
   it('rejects an apis[].resource that is not an absolute URI, or has a fragment', () => {
     expect(() => makeClient({ apis: [{ url: TAGS, resource: 'tags' }] })).toThrow(expect.objectContaining({ code: 'invalid_config', message: expect.stringContaining('apis[0].resource') }));
     expect(() => makeClient({ apis: [{ url: TAGS, resource: 'https://tags.example.com/#x' }] })).toThrow(expect.objectContaining({ code: 'invalid_config' }));

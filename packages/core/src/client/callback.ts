@@ -76,8 +76,9 @@ export function createCallbackHandler(deps: CallbackDeps): CallbackHandler {
     const returnTo = normalizeReturnTo(pending.returnTo, config.origin);
     const { dpop } = deps;
     const proof = dpop && (await dpop.handle(pending.dpopKey as string));
-    const { tokens, claims } = await codeGrant({ ...te, dpop: proof }, validated, config.redirectUri, pending.verifier, { nonce: pending.nonce, maxAge: pending.maxAge });
+    // Kept before the code is spent: a key store failing now costs no tokens.
     await dpop?.keep(pending.dpopKey as string);
+    const { tokens, claims } = await codeGrant({ ...te, dpop: proof }, validated, config.redirectUri, pending.verifier, { nonce: pending.nonce, maxAge: pending.maxAge });
     session.establish(newSession(config, tokens, claims, dpop && pending.dpopKey));
     return { returnTo };
   }

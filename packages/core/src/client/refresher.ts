@@ -60,7 +60,7 @@ async function refreshInLock(deps: RefresherDeps, force: boolean, target: TokenT
   const { refreshToken } = stored.tokens;
   if (!refreshToken || !stored.refreshId) {
     if (timing.isExpired(stored)) session.end(null);
-    throw loginRequired('the access token is due and there is no refresh token (ask for offline_access)');
+    throw loginRequired(target ? 'an API’s own token needs a refresh token (ask for offline_access)' : 'the access token is due and there is no refresh token (ask for offline_access)');
   }
   if (!limiter.take()) throw limiter.refusal();
   await sendRefresh(deps, stored, { refreshToken, refreshId: stored.refreshId }, target);
