@@ -27,6 +27,7 @@
 //   TAGS_API_AUDIENCE       `aud` the tags API requires (default VITE_TAGS_RESOURCE; empty = no check)
 import { fileURLToPath } from 'node:url';
 import { createNotesApi } from '../server/notesApi.mjs';
+import { exactOrigin } from '../server/resourceServer.mjs';
 import { createTagsApi } from '../server/tagsApi.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -158,16 +159,11 @@ async function main() {
  * @param {string} api
  */
 function publicOriginOf(value, variable, api) {
-  let u;
-  try {
-    u = new URL(value);
-  } catch {
-    u = undefined;
-  }
-  if (!u || u.origin === 'null' || u.href !== `${u.origin}/`) {
+  const origin = exactOrigin(value);
+  if (!origin) {
     throw new Error(`${variable} must be the ${api} API's origin (scheme://host[:port], no path, query or fragment), as it is the API's publicOrigin for DPoP htu; got ${JSON.stringify(value)}`);
   }
-  return u.origin;
+  return origin;
 }
 
 /** @param {NodeJS.ProcessEnv} env @returns {Record<string, string>} */

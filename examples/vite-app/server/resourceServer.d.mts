@@ -73,3 +73,6 @@ export function readJson(req: IncomingMessage, maxBytes: number): Promise<unknow
 
 /** A JSON answer with `Cache-Control: no-store`. */
 export function send(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void;
+
+/** The origin `value` is, or undefined when it is not exactly an origin (no path, query or fragment). */
+export function exactOrigin(value: string): string | undefined;

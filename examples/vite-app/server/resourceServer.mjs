@@ -11,22 +11,27 @@ import { createAccessTokenVerifier, HttpError } from './accessTokens.mjs';
 /** @typedef {import('./resourceServer.d.mts').ResourceServer} ResourceServer */
 
 /**
- * `publicOrigin` as an origin. The APIs serve their routes at the root, so a path (or query,
- * fragment, credentials) would be dropped from every expected `htu`: refused rather than ignored.
+ * The origin `value` is, or undefined when it is not exactly an origin: a path (or query,
+ * fragment, credentials) would be dropped from every expected DPoP `htu`, so it is refused rather
+ * than ignored.
+ * @param {string} value
+ * @returns {string | undefined}
+ */
+export function exactOrigin(value) {
+  const u = URL.parse(value);
+  return u && u.origin !== 'null' && u.href === `${u.origin}/` ? u.origin : undefined;
+}
+
+/**
  * @param {string} value
  * @param {string} factory the function the options were given to, for the message
  */
 function originOnly(value, factory) {
-  let u;
-  try {
-    u = new URL(value);
-  } catch {
-    u = undefined;
-  }
-  if (!u || u.origin === 'null' || u.href !== `${u.origin}/`) {
+  const origin = exactOrigin(value);
+  if (!origin) {
     throw new TypeError(`${factory}: \`publicOrigin\` must be an origin (scheme://host[:port], no path, query or fragment); got ${JSON.stringify(value)}`);
   }
-  return u.origin;
+  return origin;
 }
 
 /**
