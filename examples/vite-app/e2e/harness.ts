@@ -27,11 +27,18 @@ export const DEMO = { username: 'demo', password: 'demo', name: 'Demo User', sub
 export const CLIENT_ID = 'notes-spa';
 /** The tags API's resource indicator (its tokens' `aud`), as the dev server and the app know it. */
 export const TAGS_RESOURCE = 'http://localhost:4002';
-export const SESSION_KEY = `pkce-auth:${CLIENT_ID}:session`;
+/** Where the SDK stores a client's session (the storage kind is the app's `VITE_AUTH_STORAGE`). */
+export const sessionKey = (clientId: string = CLIENT_ID): string => `pkce-auth:${clientId}:session`;
 /** localStorage: the `refreshId`s of refresh tokens any tab of the origin already presented. */
-export const SPENT_REFRESH_KEY = `pkce-auth:${CLIENT_ID}:spent-refresh`;
+export const spentRefreshKey = (clientId: string = CLIENT_ID): string => `pkce-auth:${clientId}:spent-refresh`;
 /** The Web Lock every refresh of the client runs under (all storage kinds). */
-export const REFRESH_LOCK = `pkce-auth:${CLIENT_ID}:refresh`;
+export const refreshLock = (clientId: string = CLIENT_ID): string => `pkce-auth:${clientId}:refresh`;
+/** {@link sessionKey} of `notes-spa`, the stacks' default client. */
+export const SESSION_KEY = sessionKey();
+/** {@link spentRefreshKey} of `notes-spa`. */
+export const SPENT_REFRESH_KEY = spentRefreshKey();
+/** {@link refreshLock} of `notes-spa`. */
+export const REFRESH_LOCK = refreshLock();
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -252,6 +259,8 @@ export interface Stack {
   appUrl: string;
   issuer: string;
   tokenEndpoint: string;
+  /** The client id the app was built with (`VITE_AUTH_CLIENT_ID`): its storage keys and grants are this client's. */
+  clientId: string;
   /** oidc-provider events seen by the authorization server (server-side counting). */
   events: ServerEvent[];
   /** Server-side count of successful token responses of one grant type since `since` (epoch ms). */
@@ -313,6 +322,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       provider.on(type, () => events.push({ type, at: Date.now() }));
     }
 
+    const clientId = opts.clientId ?? CLIENT_ID;
     const outDir = await buildApp({
       VITE_AUTH_ISSUER: auth.issuer,
       VITE_NOTES_API_URL: api.url,
@@ -322,7 +332,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       VITE_TAGS_RESOURCE: auth.tagsResource,
       VITE_AUTH_DPOP: opts.dpop ? 'true' : 'false',
       VITE_AUTH_PAR: opts.par ?? 'auto',
-      VITE_AUTH_CLIENT_ID: opts.clientId ?? CLIENT_ID,
+      VITE_AUTH_CLIENT_ID: clientId,
     });
     outDirs.push(outDir);
     app.setRoot(outDir);
@@ -336,6 +346,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       appUrl: app.origin,
       issuer: auth.issuer,
       tokenEndpoint: discovery.token_endpoint,
+      clientId,
       events,
       grants: (grantType, since = 0) => events.filter((e) => e.type === 'grant.success' && e.grantType === grantType && e.at >= since).length,
       stop: () => stopAll(started, outDirs),
@@ -518,6 +529,10 @@ export interface StoredSessionView {
   user: { sub: string; [claim: string]: unknown } | null;
   /** The random id of the refresh token (present with it): what the spent-token list remembers. */
   refreshId?: string;
+  /** With DPoP: the id of the session's key in IndexedDB (`pkce-auth` / `dpop-keys`). */
+  dpopKey?: string;
+  /** Tokens of single APIs (`apis[].resource`/`scope`), by `JSON.stringify([resource, scope])`. */
+  apiTokens?: Record<string, { tokens: { accessToken: string; tokenType: string; expiresAt?: number; scope?: string }; receivedAt: number }>;
 }
 
 export async function storageDump(page: Page): Promise<{ session: Record<string, string>; local: Record<string, string> }> {
@@ -534,16 +549,17 @@ export async function storageDump(page: Page): Promise<{ session: Record<string,
   });
 }
 
-/** The SDK's stored session (from sessionStorage or localStorage), or null. */
-export async function storedSession(page: Page): Promise<StoredSessionView | null> {
+/** The SDK's stored session of `clientId` (from sessionStorage or localStorage), or null. */
+export async function storedSession(page: Page, clientId: string = CLIENT_ID): Promise<StoredSessionView | null> {
   const { session, local } = await storageDump(page);
-  const raw = session[SESSION_KEY] ?? local[SESSION_KEY];
+  const key = sessionKey(clientId);
+  const raw = session[key] ?? local[key];
   return raw ? (JSON.parse(raw) as StoredSessionView) : null;
 }
 
-/** The spent-refresh-token list in the page's localStorage (ids, never tokens). */
-export async function spentRefreshIds(page: Page): Promise<string[]> {
-  const raw = (await storageDump(page)).local[SPENT_REFRESH_KEY];
+/** The spent-refresh-token list of `clientId` in the page's localStorage (ids, never tokens). */
+export async function spentRefreshIds(page: Page, clientId: string = CLIENT_ID): Promise<string[]> {
+  const raw = (await storageDump(page)).local[spentRefreshKey(clientId)];
   return raw ? (JSON.parse(raw) as string[]) : [];
 }
 
@@ -596,12 +612,19 @@ export async function waitUntil<T>(fn: () => T | Promise<T>, timeoutMs: number, 
   }
 }
 
-/** Uses a refresh token directly at the token endpoint, as an attacker holding it would. */
-export async function refreshDirect(stack: Pick<Stack, 'tokenEndpoint'>, refreshToken: string): Promise<{ status: number; body: Record<string, unknown> }> {
+/**
+ * Uses a refresh token directly at the token endpoint, as an attacker holding it would: as
+ * `clientId` (a public client: no authentication) and without a DPoP proof.
+ */
+export async function refreshDirect(
+  stack: Pick<Stack, 'tokenEndpoint'>,
+  refreshToken: string,
+  clientId: string = CLIENT_ID,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(stack.tokenEndpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID }),
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId }),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
