@@ -7,6 +7,6 @@
  * ```
  */
 import { createDpop } from './client/dpop.js';
-import { provide } from './client/extensions.js';
+import { provideDpop } from './client/extensions.js';
 
-provide('dpop', createDpop);
+provideDpop(createDpop);

@@ -15,5 +15,8 @@ export const defined = <T extends object>(value: { [K in keyof T]: T[K] | undefi
 /** Equality of JSON data (tokens, claims, sessions), so unchanged parts can keep their identity. */
 export const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
+/** The space-separated words of `value` (none for undefined). */
+export const words = (value: string | undefined): string[] => (value ?? '').split(/\s+/).filter(Boolean);
+
 /** Does nothing: for promises whose failure is reported elsewhere (state, a caller). */
 export const noop = (): void => {};

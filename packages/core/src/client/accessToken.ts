@@ -23,10 +23,7 @@ export interface TokenAccess {
 }
 
 export function createTokenAccess({ session, timing, limiter, refresher, callbackInFlight }: TokenAccessDeps): TokenAccess {
-  const current = (target: TokenTarget) => {
-    const now = session.current();
-    return now && tokenOf(now, target);
-  };
+  const current = (target: TokenTarget) => tokenOf(session.current(), target);
 
   /** The access token once a refresh settled: a still valid one survives a failed refresh. */
   const afterRefresh = async (target: TokenTarget): Promise<string> => {

@@ -58,13 +58,10 @@ export function createApiAccess({ config, session, tokens, presenter }: ApiAcces
   /** Per API token: the access token a 401 already made us refresh; another 401 for it refreshes nothing. */
   const refreshedFor = new Map<string, string>();
 
-  const tokenNow = (api: ApiTarget): string | undefined => {
-    const current = session.current();
-    return current && tokenOf(current, api.token)?.tokens.accessToken;
-  };
+  const tokenNow = (api: ApiTarget): string | undefined => tokenOf(session.current(), api.token)?.tokens.accessToken;
 
   const refreshAfter401 = async (api: ApiTarget, token: string): Promise<void> => {
-    const key = api.token ? targetKey(api.token) : '';
+    const key = targetKey(api.token);
     if (tokenNow(api) !== token || refreshedFor.get(key) === token) return;
     refreshedFor.set(key, token);
     // A failed refresh is in `state.error`; the caller gets the server's 401 as it came.

@@ -4,7 +4,7 @@ import { createTokenAccess } from './accessToken.js';
 import { bearer, createApiAccess } from './apiFetch.js';
 import { createAuthState } from './authState.js';
 import { createCallbackHandler } from './callback.js';
-import { extension } from './extensions.js';
+import { dpopExtension } from './extensions.js';
 import { createLogin } from './login.js';
 import { createLogout } from './logout.js';
 import { resolveOptions, type ClientConfig } from './options.js';
@@ -14,7 +14,7 @@ import { createRefreshLimiter, type RefreshLimiter } from './refreshLimiter.js';
 import { createMetadataSource } from './serverMetadata.js';
 import { createSession, initialSession, type Session } from './session.js';
 import { createSpentRefreshTokens } from './spentRefreshTokens.js';
-import { createSessionPersistence, type StoredSession } from './storedSession.js';
+import { createSessionPersistence } from './storedSession.js';
 import { createTabLock } from './tabLock.js';
 import { createTabSync } from './tabSync.js';
 import { createTokenTiming } from './tokenTiming.js';
@@ -65,10 +65,9 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const session = createSession(persistence, state, initial);
   // The refresh log and the lease live in the shared storage when tabs share the session.
   const shared = storage.shared ? storage.session : undefined;
-  const dpop = config.dpop ? extension('dpop', '`dpop: true`')(config) : undefined;
+  const dpop = config.dpop ? dpopExtension()(config) : undefined;
   const parts = {
     dpop,
-    proofKey: async (stored: StoredSession) => (dpop ? dpop.sessionHandle(stored) : undefined),
     config,
     timing,
     state,
@@ -84,7 +83,6 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const tokens = createTokenAccess({ ...parts, refresher, callbackInFlight: callback.inFlight });
   const logout = createLogout({ ...parts, refresher });
   const unwire = wire(config, session, refresher, parts.limiter);
-  const api = createApiAccess({ ...parts, tokens, presenter: dpop ? dpop.presenter(session) : bearer(config) });
   if (initial && state.getState().status === 'authenticated') refresher.schedule();
 
   return {
@@ -95,8 +93,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     getAccessToken: tokens.getAccessToken,
     refresh: () => tokens.refresh(),
     logout: logout.logout,
-    fetch: api.fetch,
-    getAuthHeaders: api.getAuthHeaders,
+    ...createApiAccess({ ...parts, tokens, presenter: dpop ? dpop.presenter(session) : bearer(config) }),
     destroy() {
       refresher.stop();
       unwire();

@@ -3,23 +3,17 @@ import type { Dpop } from './dpop.js';
 import type { ClientConfig } from './options.js';
 
 /**
- * The optional protocol features, each provided by an import of its own
- * (`import '@pkce-auth/core/dpop'`), so apps that do not use them bundle neither them nor
- * oauth4webapi's code for them.
+ * DPoP is provided by an import of its own (`import '@pkce-auth/core/dpop'`), so apps that do not
+ * use it bundle neither it nor oauth4webapi's code for it.
  */
-export interface Extensions {
-  dpop: (config: ClientConfig) => Dpop;
+let provided: ((config: ClientConfig) => Dpop) | undefined;
+
+export function provideDpop(implementation: (config: ClientConfig) => Dpop): void {
+  provided = implementation;
 }
 
-const provided: Partial<Extensions> = {};
-
-export function provide<K extends keyof Extensions>(name: K, implementation: Extensions[K]): void {
-  provided[name] = implementation;
-}
-
-/** @throws AuthError `invalid_config` naming the import when `what` needs a feature not imported. */
-export function extension<K extends keyof Extensions>(name: K, what: string): Extensions[K] {
-  const found = provided[name];
-  if (!found) throw new AuthError('invalid_config', `${what} needs \`import '@pkce-auth/core/${name}'\` once, next to createAuthClient`);
-  return found;
+/** @throws AuthError `invalid_config` naming the import when `dpop: true` is set without it. */
+export function dpopExtension(): (config: ClientConfig) => Dpop {
+  if (!provided) throw new AuthError('invalid_config', "`dpop: true` needs `import '@pkce-auth/core/dpop'` once, next to createAuthClient");
+  return provided;
 }

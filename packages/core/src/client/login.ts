@@ -62,7 +62,7 @@ async function authorizeUrl(deps: LoginDeps, meta: ServerMetadata, params: URLSe
 /** A login's authorization parameters; every `apis[].resource` is a `resource` (RFC 8707 §2). */
 function authorizeParams(config: ClientConfig, extra: Record<string, string>, values: Record<string, string | undefined>): URLSearchParams {
   const params = new URLSearchParams(defined<Record<string, string>>({ ...extra, response_type: 'code', client_id: config.clientId, redirect_uri: config.redirectUri, scope: config.scope, ...values }));
-  for (const resource of config.resources) if (!params.getAll('resource').includes(resource)) params.append('resource', resource);
+  for (const { token } of config.apis) if (token?.resource && !params.getAll('resource').includes(token.resource)) params.append('resource', token.resource);
   return params;
 }
 

@@ -1,11 +1,12 @@
 import type * as oauth from 'oauth4webapi';
 import { AuthError } from '../errors.js';
-import { defined } from '../objects.js';
+import { defined, words } from '../objects.js';
 import type { ServerMetadata } from '../protocol/discovery.js';
 import type { RequestContext } from '../protocol/http.js';
 import { resolveStorage } from '../storage.js';
 import type { AuthClientOptions, AuthEndpoints, StorageLike, TokenOptions } from '../types.js';
 import { pageLocation, parseSecureUrl, tryUrl } from '../url.js';
+import { normalTarget } from './apiTokens.js';
 
 /** The options of {@link createAuthClient}, validated once; nothing in it changes afterwards. */
 export interface ClientConfig {
@@ -30,8 +31,6 @@ export interface ClientConfig {
   readonly origin: string;
   /** Where `fetch` may send the access token, and which token each API gets. */
   readonly apis: readonly ApiTarget[];
-  /** The `apis[].resource` values, each sent as `resource` in the authorization request. */
-  readonly resources: readonly string[];
   /** Tokens bound to a DPoP key (RFC 9449). */
   readonly dpop: boolean;
   readonly par: boolean | 'auto';
@@ -68,8 +67,6 @@ function explicitEndpoints(given: AuthEndpoints, issuer: string | undefined): Se
   return { ...found, issuer: issuer ?? new URL(found.token_endpoint as string).origin };
 }
 
-const words = (value: string | undefined): string[] => (value ?? '').split(/\s+/).filter(Boolean);
-
 /** The requested scope: the option's and every API's, so the grant covers each API's token. */
 function parseScope(value: string | undefined, apis: readonly ApiTarget[]): { scope: string; openid: boolean } {
   const scopes = new Set(words(value ?? 'openid'));
@@ -85,8 +82,7 @@ function parseApi(api: unknown, i: number): ApiTarget {
   // RFC 8707 §2: an absolute URI without a fragment.
   if (resource !== undefined && (typeof resource !== 'string' || !tryUrl(resource) || resource.includes('#'))) fail(`${at}.resource\` must be an absolute URI without a fragment`);
   if (scope !== undefined && (typeof scope !== 'string' || !scope.trim())) fail(`${at}.scope\` must be a space-separated string of scopes`);
-  const token = defined<TokenOptions>({ resource: resource as string | undefined, scope: words(scope as string | undefined).join(' ') || undefined });
-  return { url: parseSecureUrl(url, `${at}.url\``), token: token.resource || token.scope ? token : undefined };
+  return { url: parseSecureUrl(url, `${at}.url\``), token: normalTarget({ resource, scope } as TokenOptions) };
 }
 
 function parseApis(apis: AuthClientOptions['apis'], origin: string): ApiTarget[] {
@@ -146,7 +142,6 @@ export function resolveOptions(options: AuthClientOptions): ClientConfig {
     navigate: options.navigate ?? defaultNavigate,
     origin,
     apis,
-    resources: [...new Set(apis.map((api) => api.token?.resource).filter((r): r is string => !!r))],
     dpop,
     par,
     storage: { session, pending, shared, memory: options.storage === 'memory' },

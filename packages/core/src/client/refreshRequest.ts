@@ -86,7 +86,7 @@ export async function sendRefresh(deps: RefresherDeps, stored: StoredSession, { 
   if (!deps.spent.claim(refreshId)) giveUp(deps, stored);
   let te: TokenEndpoint;
   try {
-    te = { ...deps.metadata.tokenEndpoint(await deps.metadata.get()), dpop: await deps.proofKey(stored) };
+    te = { ...deps.metadata.tokenEndpoint(await deps.metadata.get()), dpop: await deps.dpop?.sessionHandle(stored) };
   } catch (cause) {
     // Discovery failed (or the DPoP key is gone): the refresh token never left, so it is not spent.
     deps.spent.release(refreshId);

@@ -1,14 +1,13 @@
-import type * as oauth from 'oauth4webapi';
 import { noop, sameJson } from '../objects.js';
 import { targetKey, tokenOf, type TokenTarget } from './apiTokens.js';
 import type { AuthStateStore } from './authState.js';
+import type { Dpop } from './dpop.js';
 import type { ClientConfig } from './options.js';
 import type { RefreshLimiter } from './refreshLimiter.js';
 import { loginRequired, sendRefresh } from './refreshRequest.js';
 import type { MetadataSource } from './serverMetadata.js';
 import type { Session } from './session.js';
 import type { SpentRefreshTokens } from './spentRefreshTokens.js';
-import type { StoredSession } from './storedSession.js';
 import type { WithLock } from './tabLock.js';
 import type { TokenTiming } from './tokenTiming.js';
 
@@ -21,8 +20,8 @@ export interface RefresherDeps {
   withLock: WithLock;
   spent: SpentRefreshTokens;
   metadata: MetadataSource;
-  /** The DPoP handle of a session's key; undefined without `dpop`. */
-  proofKey(session: StoredSession): Promise<oauth.DPoPHandle | undefined>;
+  /** Proves the session's token requests with its key; undefined without `dpop`. */
+  dpop: Dpop | undefined;
 }
 
 /** Refreshing the session's tokens: one request at a time for every caller and trigger. */
@@ -53,7 +52,7 @@ async function refreshInLock(deps: RefresherDeps, force: boolean, target: TokenT
     throw loginRequired('the session ended');
   }
   const token = tokenOf(stored, target);
-  const byOtherTab = !!seen && !!token && token.tokens.accessToken !== (tokenOf(seen, target)?.tokens.accessToken ?? '');
+  const byOtherTab = seen && token && token.tokens.accessToken !== tokenOf(seen, target)?.tokens.accessToken;
   if (seen && !sameJson(seen, stored)) session.adopt(stored);
   // Another tab's fresh token serves a forced refresh too.
   if (token && !timing.isDue(token) && (byOtherTab || !force)) return;
@@ -93,7 +92,7 @@ export function createRefresher(deps: RefresherDeps): Refresher {
 
   const refresher: Refresher = {
     run(force, target) {
-      const key = target ? targetKey(target) : '';
+      const key = targetKey(target);
       let running = inFlight.get(key);
       if (!running) {
         running = inTurn(() => deps.withLock(() => refreshInLock(deps, force, target))).finally(() => {
