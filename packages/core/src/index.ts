@@ -1,4 +1,5 @@
 export { createAuthClient } from './client/createAuthClient.js';
+export { createBffClient, type BffClientOptions } from './bff/createBffClient.js';
 export { AuthError, isAuthError } from './errors.js';
 export type { AuthErrorCode, AuthErrorDetails } from './errors.js';
 export { clientCredentials, exchangeCode, refreshTokens, revokeToken } from './server/grants.js';
