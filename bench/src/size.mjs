@@ -2,7 +2,8 @@
 // code splitting) and prints raw, gzip -9 and brotli bytes of what the page loads first (the
 // entry chunk and the chunks it imports statically), the lazy chunks (loaded only on a dynamic
 // `import()`) apart, then where the realistic app's minified bytes go (modules.mjs). `--budget`
-// checks the entry of each app of bench/size-budget.json against its budget.
+// checks the entry of each app of bench/size-budget.json against its budget, and that no chunk of
+// an app holds a module of a package its entry `excludes` (the BFF app: oauth4webapi).
 import { readFileSync } from 'node:fs';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
@@ -13,9 +14,11 @@ import { moduleReport } from './modules.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 export const REALISTIC_APP = 'pkce-auth.jsx';
 export const DPOP_APP = 'pkce-auth-dpop.jsx';
+export const BFF_APP = 'pkce-auth-bff.jsx';
 export const apps = [
   ['pkce-auth', REALISTIC_APP],
   ['pkce-auth, `dpop: true`', DPOP_APP],
+  ['pkce-auth, BFF mode (createBffClient, no callback route)', BFF_APP],
   ['oauth4webapi (by hand)', 'oauth4webapi.jsx'],
   ['react-oauth2-code-pkce', 'react-oauth2-code-pkce.jsx'],
   ['react-oidc-context + oidc-client-ts', 'react-oidc-context.jsx'],
@@ -58,12 +61,25 @@ const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
 /** A lazy chunk as a reader knows it: the module it was split at, else its file name. */
 const chunkLabel = (c) => (c.entryPoint ? `${c.name} (${c.entryPoint})` : `${c.name} (shared by lazy chunks)`);
 
+/**
+ * The modules of `pkg` (an npm package name) in any chunk of `measure()`'s result, entry or lazy,
+ * as the metafile lists them: `{ chunk, path, bytes }`, none when the bundle holds nothing of it.
+ */
+export function modulesOf(pkg, { all, metafile }) {
+  return all.chunks.flatMap((c) =>
+    Object.entries(metafile.outputs[c.path].inputs)
+      .filter(([path]) => path.includes(`node_modules/${pkg}/`))
+      .map(([path, { bytesInOutput }]) => ({ chunk: c.name, path, bytes: bytesInOutput })),
+  );
+}
+
 function readBudget() {
   const budget = JSON.parse(readFileSync(join(here, '..', 'size-budget.json'), 'utf8'));
   const entries = Object.entries(budget.apps ?? {});
   if (entries.length === 0) throw new Error('bench/size-budget.json: no "apps"');
   for (const [name, b] of entries) {
     if (typeof b.app !== 'string' || !Number.isInteger(b.gzipBytes)) throw new Error(`bench/size-budget.json: apps.${name} needs "app" and an integer "gzipBytes"`);
+    if (b.excludes !== undefined && !(Array.isArray(b.excludes) && b.excludes.every((p) => typeof p === 'string'))) throw new Error(`bench/size-budget.json: apps.${name}.excludes must be an array of package names`);
   }
   return entries;
 }
@@ -75,6 +91,15 @@ if (process.argv.includes('--budget')) {
     const ok = size.entry.gzip <= b.gzipBytes;
     over ||= !ok;
     console.log(`[size] ${name} (${b.app}): entry ${size.entry.gzip} B gzip (budget ${b.gzipBytes} B) ${ok ? 'ok' : 'OVER BUDGET'}; lazy chunks ${size.lazy.gzip} B gzip`);
+    for (const pkg of b.excludes ?? []) {
+      const found = modulesOf(pkg, size);
+      over ||= found.length > 0;
+      console.log(
+        found.length
+          ? `[size] ${name}: MUST NOT CONTAIN ${pkg}, but its bundle has ${found.map((m) => `${m.path} (${m.bytes} B in ${m.chunk})`).join(', ')}`
+          : `[size] ${name}: no module of ${pkg} in any of its ${size.all.chunks.length} chunk(s) (metafile) ok`,
+      );
+    }
   }
   process.exit(over ? 1 : 0);
 } else {
@@ -89,6 +114,9 @@ if (process.argv.includes('--budget')) {
   console.log(
     '\n"entry": what the page loads before the app runs (the entry chunk and the chunks it imports statically); "lazy chunks": the chunks reachable only through a dynamic `import()`, each gzipped on its own (their count in brackets).',
   );
+  const [, , bff] = rows.find(([, file]) => file === BFF_APP);
+  const bffOauth = modulesOf('oauth4webapi', bff);
+  console.log(`\nBFF mode: ${bffOauth.length ? `oauth4webapi IS in the bundle (${bffOauth.map((m) => m.path).join(', ')})` : 'no oauth4webapi module in the bundle (esbuild metafile, every chunk)'}.`);
   for (const [name, , s] of rows) {
     if (!s.lazy.chunks.length) continue;
     console.log(`\nLazy chunks of ${name}: ${s.lazy.chunks.map((c) => `${chunkLabel(c)} ${c.raw} B, ${c.gzip} B gzip -9`).join('; ')}.`);
