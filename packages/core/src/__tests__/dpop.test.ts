@@ -4,7 +4,6 @@
 import 'fake-indexeddb/auto';
 import '../dpop.js';
 import { http, HttpResponse } from 'msw';
-import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors.js';
 import { CLIENT_ID, fakeServer, json, makeClient, REDIRECT_URI, signIn, startLogin, TOKEN_ENDPOINT, ISSUER } from './fixtures.js';
@@ -270,4 +269,3 @@ async function deleteKey(id: string): Promise<void> {
   db.close();
 }
 
-void oauth;

@@ -1,6 +1,6 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { CLIENT_ID, discoveryDocument, fakeServer, ISSUER, makeClient, REDIRECT_URI, signIn, startLogin, TOKEN_ENDPOINT } from './fixtures.js';
+import { CLIENT_ID, fakeServer, ISSUER, makeClient, REDIRECT_URI, signIn, startLogin, TOKEN_ENDPOINT } from './fixtures.js';
 import { server } from './msw.js';
 
 const PAR = `${ISSUER}/par`;
@@ -46,13 +46,18 @@ describe('par — pushed authorization requests (RFC 9126)', () => {
     expect(client.getState().status).toBe('authenticated');
   });
 
-  it("'auto' does not push when the server does not require it, and false never pushes", async () => {
+  it("'auto' does not push when the server does not require it", async () => {
     fakeServer({ discovery: { pushed_authorization_request_endpoint: PAR } });
     const pushed = parEndpoint();
     const auto = makeClient();
     expect((await startLogin(auto.client, auto.navigations)).has('code_challenge')).toBe(true);
-    server.use(http.get(`${ISSUER}/.well-known/openid-configuration`, () => HttpResponse.json(discoveryDocument({ pushed_authorization_request_endpoint: PAR, require_pushed_authorization_requests: true }))));
-    const never = makeClient({ clientId: 'other', par: false });
+    expect(pushed).toHaveLength(0);
+  });
+
+  it('false never pushes, even where the metadata requires it', async () => {
+    fakeServer({ discovery: { pushed_authorization_request_endpoint: PAR, require_pushed_authorization_requests: true } });
+    const pushed = parEndpoint();
+    const never = makeClient({ par: false });
     expect((await startLogin(never.client, never.navigations)).has('code_challenge')).toBe(true);
     expect(pushed).toHaveLength(0);
   });
@@ -173,10 +178,41 @@ describe('per-API tokens (RFC 8707)', () => {
     expect(client.getState().tokens?.accessToken).toBe('at-x');
   });
 
+  it('a server refusing one API’s token (invalid_target) keeps the session and its refresh token', async () => {
+    const { fake, client } = await withApis();
+    server.use(
+      http.post(TOKEN_ENDPOINT, async ({ request }) => {
+        const body = new URLSearchParams(await request.clone().text());
+        return body.get('resource') === TAGS_RESOURCE ? HttpResponse.json({ error: 'invalid_target' }, { status: 400 }) : undefined;
+      }),
+    );
+    await expect(client.getAccessToken({ resource: TAGS_RESOURCE })).rejects.toMatchObject({ code: 'token_error', error: 'invalid_target' });
+    expect(client.getState().status).toBe('authenticated');
+    await client.refresh();
+    expect(refreshes(fake).at(-1)?.body.get('refresh_token')).toBe('rt-1');
+  });
+
+  it('one token for one scope set, whatever the order; bad getAccessToken options are invalid_config', async () => {
+    const { fake, client } = await withApis();
+    const first = await client.getAccessToken({ resource: TAGS_RESOURCE, scope: 'tags:read tags:write' });
+    expect(await client.getAccessToken({ resource: TAGS_RESOURCE, scope: 'tags:write  tags:read' })).toBe(first);
+    expect(refreshes(fake)).toHaveLength(1);
+    await expect(client.getAccessToken({ resource: 42 as never })).rejects.toMatchObject({ code: 'invalid_config', message: expect.stringContaining('resource') });
+    expect(refreshes(fake)).toHaveLength(1);
+  });
+
+  it('getAuthHeaders resolves a page-relative URL, and rejects what is not a URL or a method with invalid_config', async () => {
+    const fake = fakeServer();
+    const { client, navigations } = makeClient();
+    await signIn(client, navigations, fake);
+    expect(await client.getAuthHeaders({ url: '/api/notes' })).toEqual({ Authorization: 'Bearer at-1' });
+    await expect(client.getAuthHeaders({ url: 'http://[bad' })).rejects.toMatchObject({ code: 'invalid_config' });
+    await expect(client.getAuthHeaders({ url: '/api/notes', method: 5 as never })).rejects.toMatchObject({ code: 'invalid_config' });
+  });
+
   it('rejects an apis[].resource that is not an absolute URI, or has a fragment', () => {
     expect(() => makeClient({ apis: [{ url: TAGS, resource: 'tags' }] })).toThrow(expect.objectContaining({ code: 'invalid_config', message: expect.stringContaining('apis[0].resource') }));
     expect(() => makeClient({ apis: [{ url: TAGS, resource: 'https://tags.example.com/#x' }] })).toThrow(expect.objectContaining({ code: 'invalid_config' }));
   });
 });
 
-void TOKEN_ENDPOINT;

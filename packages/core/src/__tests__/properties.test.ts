@@ -127,7 +127,7 @@ describe('properties', () => {
         });
         const state = auth.getState();
         auth.destroy();
-        const parsed = parseSession(value, { issuer: ISSUER, clientId: CLIENT_ID, dpop: false });
+        const parsed = parseSession(value, { issuer: ISSUER, clientId: CLIENT_ID, dpop: false, prefix: `pkce-auth:${CLIENT_ID}` });
         if (state.status === 'authenticated') {
           expect(parsed).toBeDefined();
           expect(state.tokens?.accessToken).toBeTypeOf('string');

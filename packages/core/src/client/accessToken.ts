@@ -1,5 +1,5 @@
 import type { TokenOptions } from '../types.js';
-import { normalTarget, tokenOf, type TokenTarget } from './apiTokens.js';
+import { parseTarget, tokenOf, type TokenTarget } from './apiTokens.js';
 import type { RefreshLimiter } from './refreshLimiter.js';
 import type { Refresher } from './refresher.js';
 import { loginRequired } from './refreshRequest.js';
@@ -41,7 +41,7 @@ export function createTokenAccess({ session, timing, limiter, refresher, callbac
 
   return {
     async getAccessToken(options) {
-      const target = normalTarget(options);
+      const target = parseTarget(options, 'getAccessToken(options)');
       await callbackInFlight();
       if (!session.current()) throw loginRequired('there is no session');
       const token = current(target);

@@ -1,6 +1,6 @@
 import { AuthError } from '../errors.js';
 import type { AuthClient } from '../types.js';
-import { isUnder, pageLocation } from '../url.js';
+import { isUnder, pageLocation, tryUrl } from '../url.js';
 import { targetKey, tokenOf } from './apiTokens.js';
 import type { TokenAccess } from './accessToken.js';
 import type { ApiTarget, ClientConfig } from './options.js';
@@ -81,10 +81,12 @@ export function createApiAccess({ config, session, tokens, presenter }: ApiAcces
       const fresh = tokenNow(api);
       return !fresh || fresh === token ? response : presenter.send(replay, fresh);
     },
-    async getAuthHeaders({ url, method = 'GET' }) {
-      const target = toRequest(String(url), undefined).url;
-      const api = apiFor(config, target, 'auth.getAuthHeaders()');
-      return presenter.headers(method.toUpperCase(), new URL(target), await tokens.getAccessToken(api.token));
+    async getAuthHeaders(request) {
+      const { url, method = 'GET' } = request ?? {};
+      const target = tryUrl(String(url), pageLocation()?.href);
+      if (!target || typeof method !== 'string') throw new AuthError('invalid_config', 'auth.getAuthHeaders() takes { url, method? }: an absolute (or page-relative) URL and an HTTP method');
+      const api = apiFor(config, target.href, 'auth.getAuthHeaders()');
+      return presenter.headers(method.toUpperCase(), target, await tokens.getAccessToken(api.token));
     },
   };
 }

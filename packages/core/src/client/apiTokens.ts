@@ -1,16 +1,28 @@
+import { AuthError } from '../errors.js';
 import { defined, words } from '../objects.js';
 import type { TokenSet } from '../protocol/tokenResponse.js';
 import type { TokenOptions } from '../types.js';
+import { tryUrl } from '../url.js';
 import type { ApiToken, StoredSession } from './storedSession.js';
 
 /** Which token: undefined for the session's own, else one API's (RFC 8707). */
 export type TokenTarget = TokenOptions | undefined;
 
-/** A target with its scope normalised, or undefined for the session's own token. */
-export function normalTarget(options: TokenOptions | undefined): TokenTarget {
-  const scope = words(options?.scope).join(' ') || undefined;
-  const resource = options?.resource || undefined;
-  return resource || scope ? defined<TokenOptions>({ resource, scope }) : undefined;
+/**
+ * Validates `{ resource?, scope? }` (from `apis[i]` or `getAccessToken()`, named by `where`) into
+ * a target: scopes sorted, so one token serves `'a b'` and `'b a'`; undefined for the session's own.
+ *
+ * @throws AuthError `invalid_config` for a resource that is not an absolute URI without a
+ *   fragment (RFC 8707 §2), or a scope that is not a string.
+ */
+export function parseTarget(options: unknown, where: string): TokenTarget {
+  const { resource, scope } = (options ?? {}) as Record<string, unknown>;
+  if (resource !== undefined && (typeof resource !== 'string' || !tryUrl(resource) || resource.includes('#'))) {
+    throw new AuthError('invalid_config', `\`${where}.resource\` must be an absolute URI without a fragment, got ${JSON.stringify(resource)}`);
+  }
+  if (scope !== undefined && typeof scope !== 'string') throw new AuthError('invalid_config', `\`${where}.scope\` must be a space-separated string`);
+  const scopes = words(scope as string | undefined).sort().join(' ') || undefined;
+  return resource || scopes ? defined<TokenOptions>({ resource: resource as string | undefined, scope: scopes }) : undefined;
 }
 
 /** The key of a target's token in `StoredSession.apiTokens`; `''` for the session's own. */

@@ -2,8 +2,8 @@ import { AuthError } from '../errors.js';
 import { defined, noop } from '../objects.js';
 import { validateCallback } from '../protocol/callback.js';
 import type * as oauth from 'oauth4webapi';
-import { codeGrant } from '../protocol/tokenRequests.js';
-import type { TokenSet } from '../protocol/tokenResponse.js';
+import { codeGrant, type TokenEndpoint } from '../protocol/tokenRequests.js';
+import type { TokenResult, TokenSet } from '../protocol/tokenResponse.js';
 import type { AuthUser } from '../types.js';
 import { normalizeReturnTo, pageLocation, tryUrl } from '../url.js';
 import type { AuthStateStore } from './authState.js';
@@ -36,7 +36,7 @@ const stateMismatch = (why: string): AuthError => new AuthError('state_mismatch'
 function checkPending(pending: PendingLogin, config: ClientConfig): void {
   if (Date.now() - pending.createdAt >= PENDING_TTL_MS) throw stateMismatch('this sign-in took longer than 10 minutes and expired');
   if (config.openid && !pending.nonce) throw stateMismatch('this sign-in lacks the nonce its ID token must carry');
-  if (config.dpop && !pending.dpopKey) throw stateMismatch('this sign-in lacks the DPoP key its tokens must be bound to');
+  if (config.dpop && !pending.dpopKey?.startsWith(`${config.prefix}:`)) throw stateMismatch('this sign-in lacks the DPoP key its tokens must be bound to');
 }
 
 /** The session a code exchange starts. */
@@ -51,6 +51,24 @@ function newSession(config: ClientConfig, tokens: TokenSet, claims: oauth.IDToke
     refreshId: tokens.refreshToken ? newRefreshId() : undefined,
     dpopKey,
   });
+}
+
+/**
+ * The code exchange of a pending login, proven with its DPoP key when it has one. The key is
+ * kept before the code is spent (a key store failing then costs no tokens) and deleted when the
+ * exchange fails (no session will use it).
+ */
+async function exchangeCode({ config, dpop }: CallbackDeps, te: TokenEndpoint, validated: URLSearchParams, pending: PendingLogin): Promise<TokenResult> {
+  const key = pending.dpopKey as string;
+  const proof = dpop && (await dpop.handle(key));
+  await dpop?.keep(key);
+  try {
+    return await codeGrant({ ...te, dpop: proof }, validated, config.redirectUri, pending.verifier, { nonce: pending.nonce, maxAge: pending.maxAge });
+  } catch (error) {
+    // The exchange's error is what the caller sees; a failed deletion leaves only an unused key.
+    await dpop?.discard(key).catch(noop);
+    throw error;
+  }
 }
 
 export function createCallbackHandler(deps: CallbackDeps): CallbackHandler {
@@ -74,12 +92,8 @@ export function createCallbackHandler(deps: CallbackDeps): CallbackHandler {
     const validated = validateCallback(te.as, te.client, url.searchParams, pending.state);
     // Checked again at use: storage is outside input, and a spent code cannot be taken back.
     const returnTo = normalizeReturnTo(pending.returnTo, config.origin);
-    const { dpop } = deps;
-    const proof = dpop && (await dpop.handle(pending.dpopKey as string));
-    // Kept before the code is spent: a key store failing now costs no tokens.
-    await dpop?.keep(pending.dpopKey as string);
-    const { tokens, claims } = await codeGrant({ ...te, dpop: proof }, validated, config.redirectUri, pending.verifier, { nonce: pending.nonce, maxAge: pending.maxAge });
-    session.establish(newSession(config, tokens, claims, dpop && pending.dpopKey));
+    const { tokens, claims } = await exchangeCode(deps, te, validated, pending);
+    session.establish(newSession(config, tokens, claims, deps.dpop && pending.dpopKey));
     return { returnTo };
   }
 

@@ -66,8 +66,10 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   // The refresh log and the lease live in the shared storage when tabs share the session.
   const shared = storage.shared ? storage.session : undefined;
   const dpop = config.dpop ? dpopExtension()(config) : undefined;
+  const dpopKeys = dpop?.track(session, state.setError);
   const parts = {
     dpop,
+    dpopKeys,
     config,
     timing,
     state,
@@ -96,6 +98,7 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
     ...createApiAccess({ ...parts, tokens, presenter: dpop ? dpop.presenter(session) : bearer(config) }),
     destroy() {
       refresher.stop();
+      dpopKeys?.stop();
       unwire();
       state.clear();
     },

@@ -5,6 +5,7 @@ import { indexedDbKeys, memoryKeys, type DpopKeyStore } from './dpopKeys.js';
 import type { ClientConfig } from './options.js';
 import { PENDING_TTL_MS } from './pendingLogins.js';
 import { loginRequired } from './refreshRequest.js';
+import { deleteKeysOfEndedSessions } from './dpopSessionKeys.js';
 import type { Session } from './session.js';
 import type { StoredSession } from './storedSession.js';
 
@@ -16,13 +17,15 @@ import type { StoredSession } from './storedSession.js';
 export interface Dpop {
   /** A new key for a login: the id its pending login keeps, and its thumbprint (`dpop_jkt`). */
   newKey(): Promise<{ id: string; jkt: string }>;
-  /** Makes a login's key the session's key (kept until the session ends). */
+  /** Makes a login's key the session's key (kept until the session ends). Rejects when it is gone. */
   keep(id: string): Promise<void>;
   /** The handle of key `id`. Rejects `login_required` when the key is gone. */
   handle(id: string): Promise<oauth.DPoPHandle>;
   /** The handle a session's token requests are proven with. */
   sessionHandle(session: StoredSession): Promise<oauth.DPoPHandle>;
   discard(id: string): Promise<void>;
+  /** Deletes the keys of sessions that end (see `dpopSessionKeys.ts`); `settled` waits for the deletions. */
+  track(session: Session, onError: (error: AuthError) => void): { stop(): void; settled(): Promise<void> };
   /**
    * Presents the session's tokens to APIs: `Authorization: DPoP …` and a proof (with the last
    * nonce the API's origin sent), retried once on the API's `use_dpop_nonce`.
@@ -63,6 +66,8 @@ async function proven(handle: oauth.DPoPHandle, method: string, url: URL, access
   }
 }
 
+const keyGone = (): AuthError => new AuthError('login_required', 'the DPoP key is gone (site data cleared?); sign in again');
+
 /** The session's key id; there is none once the session ended. */
 function keyOf(session: StoredSession | undefined): string {
   if (!session?.dpopKey) throw loginRequired('there is no session');
@@ -76,7 +81,8 @@ function sendOnce(h: oauth.DPoPHandle, request: Request, accessToken: string, fe
     const written = init.headers as Record<string, string>;
     headers.set('Authorization', written.authorization as string);
     headers.set('DPoP', written.dpop as string);
-    return fetchApi(new Request(request, { headers }));
+    // The proof names the method in upper case (oauth4webapi writes it so): send it the same way.
+    return fetchApi(new Request(request, { headers, method: request.method.toUpperCase() }));
   });
 }
 
@@ -113,7 +119,7 @@ export function createDpop(config: ClientConfig): Dpop {
       found = keys()
         .get(id)
         .then((pair) => {
-          if (!pair) throw new AuthError('login_required', 'this session’s DPoP key is gone (site data cleared?); sign in again');
+          if (!pair) throw keyGone();
           return oauth.DPoP(config.client, pair);
         });
       handles.set(id, found);
@@ -122,17 +128,19 @@ export function createDpop(config: ClientConfig): Dpop {
     return found;
   };
 
-  return {
+  const dpop: Dpop = {
     async newKey() {
       await keys().prune(Date.now());
       const pair = await oauth.generateKeyPair('ES256');
       const id = `${config.prefix}:${oauth.generateRandomState()}`;
-      await keys().put(id, pair, Date.now() + PENDING_TTL_MS);
+      // Twice the login's lifetime: the login is stored after the key (a PAR round trip later).
+      await keys().put(id, pair, Date.now() + 2 * PENDING_TTL_MS);
       return { id, jkt: await (await handle(id)).calculateThumbprint() };
     },
     async keep(id) {
       const pair = await keys().get(id);
-      if (pair) await keys().put(id, pair);
+      if (!pair) throw keyGone();
+      await keys().put(id, pair);
     },
     handle,
     sessionHandle: (session) => handle(keyOf(session)),
@@ -140,6 +148,17 @@ export function createDpop(config: ClientConfig): Dpop {
       handles.delete(id);
       await keys().delete(id);
     },
-    presenter: (session) => presenter(() => handle(keyOf(session.current())), fetchApi),
+    track: (session, onError) => deleteKeysOfEndedSessions(session, (id) => dpop.discard(id), onError),
+    presenter: (session) =>
+      presenter(
+        () =>
+          handle(keyOf(session.current())).catch((error: unknown) => {
+            // Without its key the session's tokens are useless here: end it, so guards sign in again.
+            if ((error as AuthError).code === 'login_required' && session.current()) session.end(error as AuthError);
+            throw error;
+          }),
+        fetchApi,
+      ),
   };
+  return dpop;
 }

@@ -51,12 +51,22 @@ function failed(cause: unknown): never {
   throw new AuthError('invalid_config', `the DPoP key store (IndexedDB) failed: ${String(cause)}; is site data blocked?`, { cause });
 }
 
+/** The request's result once its transaction committed (a write is kept only then). */
+function committed<T>(transaction: IDBTransaction, request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve(request.result);
+    transaction.onerror = () => reject(transaction.error ?? request.error);
+    transaction.onabort = () => reject(transaction.error ?? new DOMException('the transaction was aborted', 'AbortError'));
+  });
+}
+
 export function indexedDbKeys(): DpopKeyStore {
   let database: Promise<IDBDatabase> | undefined;
   const run = async <T>(mode: IDBTransactionMode, use: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> => {
     try {
       const db = await (database ??= openDatabase());
-      return await settled(use(db.transaction(STORE, mode).objectStore(STORE)));
+      const transaction = db.transaction(STORE, mode);
+      return await committed(transaction, use(transaction.objectStore(STORE)));
     } catch (cause) {
       database = undefined;
       return failed(cause);

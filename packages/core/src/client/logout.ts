@@ -7,7 +7,6 @@ import { revoke } from '../protocol/revocation.js';
 import type { LogoutOptions } from '../types.js';
 import { normalizeReturnTo } from '../url.js';
 import type { AuthStateStore } from './authState.js';
-import type { Dpop } from './dpop.js';
 import type { ClientConfig } from './options.js';
 import type { Refresher } from './refresher.js';
 import type { MetadataSource } from './serverMetadata.js';
@@ -20,7 +19,8 @@ export interface LogoutDeps {
   state: AuthStateStore;
   refresher: Refresher;
   metadata: MetadataSource;
-  dpop: Dpop | undefined;
+  /** The deletion of ended sessions' DPoP keys, waited for before leaving the page. */
+  dpopKeys: { settled(): Promise<void> } | undefined;
 }
 
 /** Signing out, and what a login started meanwhile needs to know about it. */
@@ -86,8 +86,8 @@ export function createLogout(deps: LogoutDeps): Logout {
     if (refreshing) await refreshing.catch(noop);
     const ended = session.current() ?? session.read();
     session.end(null);
-    // Signed out: the key its tokens were bound to is of no more use.
-    if (ended?.dpopKey) await deps.dpop?.discard(ended.dpopKey).catch((cause: unknown) => state.setError(requestError(cause, 'signed out, but the DPoP key could not be deleted')));
+    // Signed out: the key its tokens were bound to is being deleted; let that finish before leaving.
+    await deps.dpopKeys?.settled();
     if (opts.localOnly || !ended) return;
     await endServerSession(ended, opts.returnTo);
   }

@@ -6,7 +6,7 @@ import type { RequestContext } from '../protocol/http.js';
 import { resolveStorage } from '../storage.js';
 import type { AuthClientOptions, AuthEndpoints, StorageLike, TokenOptions } from '../types.js';
 import { pageLocation, parseSecureUrl, tryUrl } from '../url.js';
-import { normalTarget } from './apiTokens.js';
+import { parseTarget } from './apiTokens.js';
 
 /** The options of {@link createAuthClient}, validated once; nothing in it changes afterwards. */
 export interface ClientConfig {
@@ -77,12 +77,7 @@ function parseScope(value: string | undefined, apis: readonly ApiTarget[]): { sc
 }
 
 function parseApi(api: unknown, i: number): ApiTarget {
-  const { url, resource, scope } = (api ?? {}) as Record<string, unknown>;
-  const at = `\`apis[${i}]`;
-  // RFC 8707 §2: an absolute URI without a fragment.
-  if (resource !== undefined && (typeof resource !== 'string' || !tryUrl(resource) || resource.includes('#'))) fail(`${at}.resource\` must be an absolute URI without a fragment`);
-  if (scope !== undefined && (typeof scope !== 'string' || !scope.trim())) fail(`${at}.scope\` must be a space-separated string of scopes`);
-  return { url: parseSecureUrl(url, `${at}.url\``), token: normalTarget({ resource, scope } as TokenOptions) };
+  return { url: parseSecureUrl((api as { url?: unknown } | null)?.url, `\`apis[${i}].url\``), token: parseTarget(api, `apis[${i}]`) };
 }
 
 function parseApis(apis: AuthClientOptions['apis'], origin: string): ApiTarget[] {

@@ -31,13 +31,17 @@ function newerInStorage({ config, session }: RefresherDeps, refreshToken: string
   return latest && latest.tokens.refreshToken !== refreshToken ? latest : undefined;
 }
 
-/** A duplicated tab's copy of a refresh token another tab already used: drop it, never send it. */
+/**
+ * A duplicated tab's copy of a refresh token another tab already used: drop it, never send it.
+ * The DPoP key becomes the other tab's: this tab may use it until its access token expires, and
+ * must not delete it then.
+ */
 function giveUp({ session, timing }: RefresherDeps, stored: StoredSession): never {
   const error = loginRequired('another tab already used this session’s refresh token (a duplicated tab?)');
   const { refreshToken: _spent, ...tokens } = stored.tokens;
   const { refreshId: _id, ...rest } = stored;
+  session.update(defined<StoredSession>({ ...rest, tokens, keyBorrowed: rest.dpopKey ? true : undefined }));
   if (timing.isExpired(stored)) session.end(error);
-  else session.update({ ...rest, tokens });
   throw error;
 }
 
@@ -50,15 +54,27 @@ interface Presented {
 /** The refresh token sent: undefined when the request never left (discovery failed). */
 type Sent = Presented | undefined;
 
-/** A failed refresh: end the session (refused), adopt another tab's (lost a race), or back off (no answer). */
-function onFailure(deps: RefresherDeps, cause: unknown, sent: Sent, startEpoch: number): void {
+/** OAuth errors that refuse one API's token (RFC 8707 §2, RFC 6749 §5.2), not the refresh token. */
+const TARGET_REFUSALS = ['invalid_target', 'invalid_scope'];
+
+/** Answers after which the refresh token is gone: refused, or a 200 whose tokens were unusable (the server rotated). */
+const SPENDING = ['token_error', 'invalid_id_token', 'invalid_token_response'];
+
+/**
+ * A failed refresh: keep the session when only an API's token was refused, end it (refused or
+ * spent), adopt another tab's (lost a race), or back off (no answer).
+ */
+function onFailure(deps: RefresherDeps, cause: unknown, sent: Sent, startEpoch: number, target: TokenTarget): void {
   const { session, limiter } = deps;
   const error = requestError(cause, 'refresh failed');
   if (session.epoch() !== startEpoch) throw error;
   if (error.code === 'login_required') {
     // The DPoP key is gone: its tokens cannot be used again.
     session.end(error);
-  } else if (sent && (error.code === 'token_error' || error.code === 'invalid_id_token')) {
+  } else if (sent && target && TARGET_REFUSALS.includes(error.error ?? '')) {
+    // The server refused that resource or scope and kept the refresh token.
+    deps.spent.release(sent.refreshId);
+  } else if (sent && SPENDING.includes(error.code)) {
     // Lost a race with another tab that rotated the refresh token first: use its session.
     const latest = error.code === 'token_error' ? newerInStorage(deps, sent.refreshToken) : undefined;
     if (latest) return session.adopt(latest);
@@ -90,7 +106,7 @@ export async function sendRefresh(deps: RefresherDeps, stored: StoredSession, { 
   } catch (cause) {
     // Discovery failed (or the DPoP key is gone): the refresh token never left, so it is not spent.
     deps.spent.release(refreshId);
-    return onFailure(deps, cause, undefined, startEpoch);
+    return onFailure(deps, cause, undefined, startEpoch, target);
   }
   try {
     const { tokens, claims } = await refreshGrant(te, refreshToken, targetParams(target));
@@ -103,6 +119,6 @@ export async function sendRefresh(deps: RefresherDeps, stored: StoredSession, { 
     session.update(refreshed(stored, tokens, claims ? ({ ...claims } as AuthUser) : stored.user, target));
     deps.limiter.succeeded();
   } catch (cause) {
-    onFailure(deps, cause, { refreshToken, refreshId }, startEpoch);
+    onFailure(deps, cause, { refreshToken, refreshId }, startEpoch, target);
   }
 }

@@ -21,6 +21,8 @@ export interface StoredSession {
   refreshId?: string;
   /** The id of the DPoP key the tokens are bound to (`dpop: true`). */
   dpopKey?: string;
+  /** The key is another tab's (this one is a duplicated tab's copy): used until expiry, never deleted. */
+  keyBorrowed?: true;
   /** Access tokens for single APIs (RFC 8707), by target. */
   apiTokens?: Record<string, ApiToken>;
 }
@@ -40,6 +42,8 @@ export interface SessionOwner {
   clientId: string;
   /** Tokens bound to a DPoP key: the session must name it, and its tokens are `DPoP`. */
   dpop: boolean;
+  /** `pkce-auth:<clientId>`: a DPoP key id must be this client's. */
+  prefix: string;
 }
 
 function parseTokens(value: unknown, type: TokenType): TokenSet {
@@ -73,12 +77,13 @@ function parseApiTokens(value: unknown, type: TokenType): Record<string, ApiToke
  */
 export function parseSession(value: unknown, owner: SessionOwner): StoredSession | undefined {
   return parseStored(() => {
-    const { v, issuer, clientId, tokens: rawTokens, receivedAt, user, refreshId, dpopKey } = value as Record<string, unknown>;
+    const { v, issuer, clientId, tokens: rawTokens, receivedAt, user, refreshId, dpopKey, keyBorrowed } = value as Record<string, unknown>;
     const type = owner.dpop ? 'DPoP' : 'Bearer';
     const tokens = parseTokens(rawTokens, type);
     const apiTokens = parseApiTokens((value as Record<string, unknown>).apiTokens, type);
     check(
-      (owner.dpop ? isString(dpopKey) : dpopKey === undefined) &&
+      (owner.dpop ? isString(dpopKey) && dpopKey.startsWith(`${owner.prefix}:`) : dpopKey === undefined) &&
+      optional(keyBorrowed, (b) => b === true) &&
       v === 2 &&
         (tokens.refreshToken === undefined ? refreshId === undefined : isString(refreshId)) &&
         issuer === owner.issuer &&
@@ -87,7 +92,7 @@ export function parseSession(value: unknown, owner: SessionOwner): StoredSession
         (user === null || (isObject(user) && isString(user.sub))),
     );
     const session: StoredSession = { v: 2, issuer: owner.issuer, clientId: owner.clientId, tokens, receivedAt: receivedAt as number, user: user as AuthUser | null };
-    return defined<StoredSession>({ ...session, refreshId: refreshId as string | undefined, dpopKey: dpopKey as string | undefined, apiTokens });
+    return defined<StoredSession>({ ...session, refreshId: refreshId as string | undefined, dpopKey: dpopKey as string | undefined, keyBorrowed: keyBorrowed as true | undefined, apiTokens });
   });
 }
 

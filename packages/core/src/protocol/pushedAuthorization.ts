@@ -2,18 +2,14 @@ import * as oauth from 'oauth4webapi';
 import { AuthError } from '../errors.js';
 import { httpOptions, request } from './http.js';
 import type { TokenEndpoint } from './tokenRequests.js';
+import { oauthError } from './tokenResponse.js';
 
 /** Maps a refused or malformed pushed-authorization response to an AuthError. */
 function refused(cause: unknown, status: number): AuthError {
   if (status >= 500) return new AuthError('network_error', `the pushed authorization request endpoint answered HTTP ${status}; try again later`, { status, cause });
-  const body = cause instanceof oauth.ResponseBodyError ? cause : undefined;
-  const why = body ? `${body.error}${body.error_description ? ` (${body.error_description})` : ''}` : (cause as Error).message;
-  return new AuthError('authorization_error', `the server refused the pushed authorization request: ${why}`, {
-    error: body?.error,
-    errorDescription: body?.error_description,
-    status,
-    cause,
-  });
+  const { error, description } = oauthError(cause);
+  const why = error ? `${error}${description ? ` (${description})` : ''}` : (cause as Error).message;
+  return new AuthError('authorization_error', `the server refused the pushed authorization request: ${why}`, { error, errorDescription: description, status, cause });
 }
 
 /**

@@ -27,8 +27,14 @@ export interface IdTokenExpectations {
 
 type Send = (options: oauth.TokenEndpointRequestOptions) => Promise<Response>;
 
-/** Whether the server refused a DPoP proof for want of its nonce (RFC 9449 §8), which it sent along. */
-export const isNonceError = (error: unknown): boolean => error instanceof AuthError && error.error === 'use_dpop_nonce';
+/**
+ * Whether the server refused a DPoP proof for want of its nonce (RFC 9449 §8) and sent one: only
+ * then can a second attempt differ from the first.
+ */
+const isNonceError = (error: unknown): boolean => {
+  const cause = error instanceof AuthError ? error.cause : undefined;
+  return oauth.isDPoPNonceError(cause) && !!(cause as oauth.ResponseBodyError).response.headers.get('dpop-nonce');
+};
 
 /**
  * Sends one grant to the token endpoint and processes the answer with `process`. With DPoP, a

@@ -1,9 +1,10 @@
 import * as oauth from 'oauth4webapi';
 import { AuthError } from '../errors.js';
 import { defined, isObject, isString, optional } from '../objects.js';
+import type { AuthTokens } from '../types.js';
 
 /** How an access token is presented: as is, or with a DPoP proof (RFC 9449). */
-export type TokenType = 'Bearer' | 'DPoP';
+export type TokenType = AuthTokens['tokenType'];
 
 /** Tokens as issued, including the refresh token (which never enters `AuthState`). */
 export interface TokenSet {
@@ -43,7 +44,7 @@ function checkTokenBody(body: Record<string, unknown>, type: TokenType): void {
 }
 
 /** The OAuth error (RFC 6749 §5.2 body or a WWW-Authenticate challenge) a processor failed on. */
-function oauthError(cause: unknown): { error?: string | undefined; description?: string | undefined } {
+export function oauthError(cause: unknown): { error?: string | undefined; description?: string | undefined } {
   if (cause instanceof oauth.ResponseBodyError) return { error: cause.error, description: cause.error_description };
   if (cause instanceof oauth.WWWAuthenticateChallengeError) {
     const parameters = cause.cause[0]?.parameters;
