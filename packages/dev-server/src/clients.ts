@@ -9,6 +9,8 @@ export const CLIENTS = {
   spaPar: { clientId: 'notes-spa-par' },
   machine: { clientId: 'notes-machine', clientSecret: 'notes-machine-secret' },
   web: { clientId: 'notes-web', clientSecret: 'notes-web-secret' },
+  /** The Notes app's Backend for Frontend (`@pkce-auth/bff`): confidential, on the app's own origins. */
+  bff: { clientId: 'notes-bff', clientSecret: 'notes-bff-secret' },
 } as const;
 
 const DEFAULT_APP_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173'];
@@ -27,7 +29,10 @@ export interface DefaultClientsOptions {
  * same, but it must push its authorization requests, RFC 9126), `notes-machine` (confidential,
  * client credentials) and `notes-web` (confidential, authorization code). Each lists the scopes
  * it may ask for: the machine scopes (`notes:export`) belong to `notes-machine` alone, and the
- * others get `invalid_scope` for them; the tags scopes (`tags:read`) belong to the two SPAs.
+ * others get `invalid_scope` for them; the tags scopes (`tags:read`) belong to the two SPAs and
+ * `notes-bff` (confidential, authorization code and refresh tokens, redirect URI
+ * `<origin>/bff/callback` per app origin, back-channel logout at the first origin's
+ * `/bff/backchannel-logout`).
  */
 export function defaultClients(opts: DefaultClientsOptions = {}): ClientMetadata[] {
   const origins = unique([...DEFAULT_APP_ORIGINS, ...(opts.appOrigins ?? [])].map(toOrigin));
@@ -37,7 +42,7 @@ export function defaultClients(opts: DefaultClientsOptions = {}): ClientMetadata
   const spaScope = joinScopes(OIDC_SCOPES, resourceScopes, opts.tagsScopes ?? DEFAULT_TAGS_SCOPES).join(' ');
   const machineScope = joinScopes(resourceScopes, opts.machineScopes ?? DEFAULT_MACHINE_SCOPES).join(' ');
   const spa = spaClient(origins, spaScope);
-  return [spa, parSpaClient(spa), machineClient(machineScope), webClient(webRedirectUris, personScope)];
+  return [spa, parSpaClient(spa), machineClient(machineScope), webClient(webRedirectUris, personScope), bffClient(origins, spaScope)];
 }
 
 /** `notes-spa`: public, PKCE, refresh tokens, a redirect URI per app origin. */
@@ -90,6 +95,27 @@ function webClient(redirectUris: string[], scope: string): ClientMetadata {
     response_types: ['code'],
     redirect_uris: redirectUris,
     post_logout_redirect_uris: unique(redirectUris.map((u) => `${new URL(u).origin}/`)),
+    scope,
+  };
+}
+
+/**
+ * `notes-bff`: the app's BFF, a confidential client on the app's origins. The server tells it of
+ * a logout with a logout token carrying `sid` (OIDC Back-Channel Logout 1.0), at the first
+ * origin's `/bff/backchannel-logout`.
+ */
+function bffClient(origins: string[], scope: string): ClientMetadata {
+  return {
+    client_id: CLIENTS.bff.clientId,
+    client_name: 'Notes (Backend for Frontend)',
+    client_secret: CLIENTS.bff.clientSecret,
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    redirect_uris: origins.map((o) => `${o}/bff/callback`),
+    post_logout_redirect_uris: origins.map((o) => `${o}/`),
+    backchannel_logout_uri: `${origins[0]}/bff/backchannel-logout`,
+    backchannel_logout_session_required: true,
     scope,
   };
 }

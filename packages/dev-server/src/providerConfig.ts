@@ -41,7 +41,18 @@ export function providerConfiguration(opts: ResolvedOptions, errors: OidcErrors)
       ctx.body = oauthErrorPage(out);
     },
     features: features(opts, errors),
+    fetch: loopbackFetch,
   };
+}
+
+/**
+ * The provider's own outgoing requests (back-channel logout tokens to notes-bff) without its
+ * SSRF guard, which refuses loopback addresses: every client of this loopback-only server lives
+ * on loopback, so the guard would refuse them all.
+ */
+function loopbackFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const { dispatcher: _ssrfGuard, ...rest } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
+  return globalThis.fetch(input, rest);
 }
 
 function signingKey(): Record<string, unknown> {
@@ -115,6 +126,9 @@ function features(opts: ResolvedOptions, errors: OidcErrors): Features {
     // RFC 9126: any client may push its request; notes-spa-par must.
     pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
     rpInitiatedLogout: rpInitiatedLogout(),
+    // OIDC Back-Channel Logout 1.0: a logout here posts a logout token to each client that
+    // registered a backchannel_logout_uri (notes-bff), so server-side sessions end too.
+    backchannelLogout: { enabled: true },
     resourceIndicators: resourceIndicators(apis, opts.accessTokenTtl, errors),
   };
 }
