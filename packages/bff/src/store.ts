@@ -1,0 +1,37 @@
+/**
+ * Where the BFF keeps its server-side state: sessions (sealed, so the store sees ciphertext
+ * only), the indexes back-channel logout needs, one-time markers and refresh locks.
+ *
+ * Every method maps onto one Redis command (noted on each), so a store shared by several
+ * instances keeps the guarantees: one refresh per session at a time, each callback `state` and
+ * logout-token `jti` used once. Keys arrive already namespaced and hashed (`session:…`, `sid:…`);
+ * a store may add its own prefix. Values are opaque strings. Expired entries must read as absent.
+ */
+export interface SessionStore {
+  /** The value under `key`, or undefined when absent or expired. Redis: `GET`. */
+  get(key: string): Promise<string | undefined>;
+  /**
+   * Stores `value` under `key` for `ttlMs` milliseconds. With `condition` `'absent'` it stores
+   * only when no live entry exists (one-time markers); with `'present'` only when one does (so a
+   * late write cannot bring back a session a logout deleted).
+   *
+   * @returns whether it stored. Redis: `SET key value PX ttl [NX|XX]`.
+   */
+  set(key: string, value: string, ttlMs: number, condition?: 'absent' | 'present'): Promise<boolean>;
+  /** Gives a live entry a new time to live (idle expiry) without rewriting it. Redis: `PEXPIRE`. */
+  touch(key: string, ttlMs: number): Promise<boolean>;
+  /** Deletes `key` (absent is fine). Redis: `DEL`. */
+  delete(key: string): Promise<void>;
+  /** Adds `member` to the set `index`, which lives at least `ttlMs` more. Redis: `SADD` + `PEXPIRE … GT`. */
+  addToIndex(index: string, member: string, ttlMs: number): Promise<void>;
+  /** The members of the set `index` (none when absent). Redis: `SMEMBERS`. */
+  indexMembers(index: string): Promise<string[]>;
+  /** Removes `member` from the set `index`. Redis: `SREM`. */
+  removeFromIndex(index: string, member: string): Promise<void>;
+  /**
+   * Takes the lock `key` for at most `ttlMs` (so a crashed holder cannot keep it), or returns
+   * undefined when someone holds it. The release function frees it only if it is still this
+   * holder's. Redis: `SET lock token NX PX ttl`, released by a compare-and-delete script.
+   */
+  lock(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;
+}
