@@ -1,0 +1,140 @@
+import { once } from 'node:events';
+import { createServer, request, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { http, passthrough } from 'msw';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Bff } from '../index.js';
+import { Browser, mockAuthServer, server, signIn, testBff, useMsw, type MockAuthServer } from './fixtures.js';
+
+useMsw();
+
+const servers: Server[] = [];
+async function listen(handler: RequestListener): Promise<string> {
+  const s = createServer(handler);
+  servers.push(s);
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+}
+
+/** A local API: gzip, a slow stream, and an echo of the request body and headers. */
+function upstream(req: IncomingMessage, res: ServerResponse): void {
+  if (req.url === '/notes/gz') {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }).end(gzipSync('decoded text'));
+  } else if (req.url === '/notes/slow') {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.write('one ');
+    setTimeout(() => res.end('two'), 50);
+  } else {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ url: req.url, size: Buffer.concat(chunks).length, headers: req.headers })));
+  }
+}
+
+let as: MockAuthServer;
+beforeEach(async () => {
+  server.use(http.all(/^http:\/\/127\.0\.0\.1:\d+\//, () => passthrough()));
+  as = await mockAuthServer();
+});
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((resolve) => s.close(resolve));
+  }
+});
+
+/** A node:http app with the BFF mounted, a signed-in cookie header for it, and the BFF. */
+async function app(): Promise<{ url: string; cookie: string; bff: Bff; nexts: string[] }> {
+  const api = await listen(upstream);
+  const { bff } = testBff({ apis: [{ path: '/api/notes', target: `${api}/notes` }] });
+  const browser = new Browser(bff);
+  await signIn(browser, as);
+  const nexts: string[] = [];
+  const url = await listen((req, res) => {
+    void bff.node(req, res, () => {
+      nexts.push(req.url ?? '');
+      res.end('the app');
+    });
+  });
+  return { url, bff, nexts, cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+}
+
+describe('bff.node', () => {
+  it('hands paths it does not own to next(), and answers its own', async () => {
+    const { url, nexts, cookie } = await app();
+    expect(await (await fetch(`${url}/notes`)).text()).toBe('the app');
+    expect(await (await fetch(`${url}/api/notesx`)).text()).toBe('the app');
+    expect(nexts).toEqual(['/notes', '/api/notesx']);
+    const user = await fetch(`${url}/bff/user`, { headers: { cookie, 'x-csrf': '1' } });
+    expect(user.status).toBe(200);
+    expect(((await user.json()) as { user: { sub: string } }).user.sub).toBe('user-1');
+  });
+
+  it('answers 404 for paths it does not own when there is no next', async () => {
+    const { bff } = testBff();
+    const url = await listen((req, res) => void bff.node(req, res));
+    const response = await fetch(`${url}/anything`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: 'not_found' });
+  });
+
+  it('reads Express’s originalUrl under a mount point, and ignores an absolute-form host', async () => {
+    const { bff } = testBff();
+    const url = await listen((req, res) => {
+      (req as IncomingMessage & { originalUrl?: string }).originalUrl = req.url ?? '/';
+      req.url = '/';
+      void bff.node(req, res, () => res.end('next'));
+    });
+    expect((await fetch(`${url}/bff/user`, { headers: { 'x-csrf': '1' } })).status).toBe(401);
+  });
+
+  it('sets several cookies on a node response (callback: session and login cookies)', async () => {
+    const { bff } = testBff();
+    const url = await listen((req, res) => void bff.node(req, res));
+    const login = await fetch(`${url}/bff/login?returnTo=/x`, { redirect: 'manual' });
+    const loginCookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+    const callback = as.authorize(login.headers.get('location') as string);
+    const response = await fetch(`${url}${callback.pathname}${callback.search}`, { redirect: 'manual', headers: { cookie: loginCookie } });
+    expect(response.status).toBe(303);
+    expect(response.headers.getSetCookie().map((c) => c.split('=')[0])).toEqual(['__Host-bff-session', '__Host-bff-login']);
+  });
+
+  it('streams a large request body to the API and the API’s response back', async () => {
+    const { url, cookie } = await app();
+    const big = new Uint8Array(3 * 1024 * 1024).fill(97);
+    const response = await fetch(`${url}/api/notes/upload?x=1`, { method: 'POST', headers: { cookie, 'x-csrf': '1', 'content-type': 'application/octet-stream' }, body: big });
+    const json = (await response.json()) as { url: string; size: number; headers: Record<string, string> };
+    expect(json).toMatchObject({ url: '/notes/upload?x=1', size: big.length });
+    expect(json.headers.authorization).toBe('Bearer at-1');
+    expect(json.headers.cookie).toBeUndefined();
+    expect(json.headers['x-csrf']).toBeUndefined();
+    const slow = await fetch(`${url}/api/notes/slow`, { headers: { cookie, 'x-csrf': '1' } });
+    expect(await slow.text()).toBe('one two');
+  });
+
+  it('answers a client that sends Expect: 100-continue (as curl does for large bodies), not forwarding it', async () => {
+    const { url, cookie } = await app();
+    const target = new URL(`${url}/api/notes/upload`);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(target, { method: 'POST', headers: { cookie, 'x-csrf': '1', expect: '100-continue', 'content-length': '5' } }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      req.on('continue', () => req.end('hello'));
+    });
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body)).toMatchObject({ size: 5 });
+    expect(JSON.parse(answer.body).headers.expect).toBeUndefined();
+  });
+
+  it('passes a compressed response on decoded, without a Content-Encoding that no longer fits', async () => {
+    const { url, cookie } = await app();
+    const response = await fetch(`${url}/api/notes/gz`, { headers: { cookie, 'x-csrf': '1' } });
+    expect(response.headers.get('content-encoding')).toBeNull();
+    expect(await response.text()).toBe('decoded text');
+  });
+});

@@ -1,0 +1,158 @@
+import { AuthError, type ServerClientOptions } from '@pkce-auth/core';
+import { cookieNames, type CookieNames } from './cookies.js';
+import { deriveKeys, type Keys } from './crypto.js';
+import type { SessionStore } from './store.js';
+import { memoryStore } from './stores/memory.js';
+
+/** An API the BFF forwards to: the only places a browser request can reach through it. */
+export interface BffApi {
+  /** The path on the app's origin, e.g. `/api/notes`; it covers `/api/notes` and `/api/notes/…`, not `/api/notesx`. */
+  path: string;
+  /** Where it goes: an absolute https URL (http only on loopback); `path` is replaced by it (`/api/notes/5?x=1` → `<target>/5?x=1`). */
+  target: string;
+  /** The API's resource indicator: its calls carry a token for it alone, got with the refresh token. Default: the session's access token. @see https://www.rfc-editor.org/rfc/rfc8707 */
+  resource?: string;
+}
+
+/** Options of {@link createBff}. */
+export interface BffOptions {
+  /** The authorization server's issuer (discovery at `<issuer>/.well-known/openid-configuration`). */
+  issuer: string;
+  /** The BFF's client id: a confidential client with redirect URI `<baseUrl>/bff/callback`. */
+  clientId: string;
+  /** Its client secret, sent with HTTP Basic (`client_secret_basic`). */
+  clientSecret: string;
+  /** The app's public origin (`https://notes.example.com`; http only on loopback); the routes live under `/bff`. */
+  baseUrl: string;
+  /** The scope of the login; must contain `openid` (the user comes from the ID token), and `offline_access` for refresh. */
+  scope: string;
+  /** At least 32 bytes (a string or bytes) from which the session and cookie keys are derived; the same on every instance. */
+  secret: string | Uint8Array;
+  /** Where sessions live. Default {@link memoryStore}`()` (one process only). */
+  store?: SessionStore;
+  /** The APIs the BFF forwards to, with the access token attached. */
+  apis: BffApi[];
+  /** Extra authorization request parameters (`prompt`, `acr_values`, `ui_locales`…); the protocol ones cannot be overridden. */
+  authorizeParams?: Record<string, string>;
+  /** Where the server sends the person after logout. Default `<baseUrl>/`. */
+  postLogoutRedirectUri?: string;
+  /** Absolute session lifetime in seconds. Default 28 800 (8 hours). */
+  sessionTtlSeconds?: number;
+  /** A session unused this long (seconds) ends. Default 3 600 (1 hour). */
+  idleTtlSeconds?: number;
+  /** Receives the failures the browser is not shown: a failed revocation at logout, an unexpected error behind a 500. Default `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/** A validated {@link BffApi}. */
+export interface ResolvedApi {
+  path: string;
+  target: URL;
+  resource?: string;
+}
+
+/** Everything the routes share, resolved once by {@link resolveOptions}. */
+export interface BffConfig {
+  /** What the core's server-side functions take: issuer, client, client_secret_basic. */
+  client: ServerClientOptions & { issuer: string; clientSecret: string };
+  baseUrl: URL;
+  redirectUri: string;
+  scope: string;
+  authorizeParams: Record<string, string>;
+  postLogoutRedirectUri: string;
+  sessionTtlMs: number;
+  idleTtlMs: number;
+  /** Longest path first, so `/api/notes/tags` wins over `/api/notes`. */
+  apis: ResolvedApi[];
+  store: SessionStore;
+  keys: Keys;
+  cookies: CookieNames;
+  onError: (error: unknown) => void;
+}
+
+/** Parameters of the authorization request that the BFF sets and `authorizeParams` may not. */
+const PROTOCOL_PARAMS = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'request_uri', 'request', 'response_mode'];
+
+const fail = (message: string): never => {
+  throw new AuthError('invalid_config', message);
+};
+
+function text(value: unknown, name: string): string {
+  return typeof value === 'string' && value !== '' ? value : fail(`\`${name}\` must be a non-empty string`);
+}
+
+/** An https URL, or http on a loopback host (as the core requires of the authorization server). */
+function secureUrl(value: unknown, name: string): URL {
+  const url = typeof value === 'string' ? URL.parse(value) : null;
+  const loopback = url !== null && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url && (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) && !url.search && !url.hash) return url;
+  return fail(`\`${name}\` must be an absolute https URL (http only on localhost, 127.0.0.1, [::1]) without query or fragment, got ${JSON.stringify(value)}`);
+}
+
+function seconds(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  return Number.isInteger(value) && (value as number) > 0 ? (value as number) : fail(`\`${name}\` must be a positive whole number of seconds`);
+}
+
+function resolveApi(api: BffApi, index: number): ResolvedApi {
+  const name = `apis[${index}]`;
+  const path = text(api?.path, `${name}.path`);
+  if (!/^\/[A-Za-z0-9._~!$&'()*+,;=:@/-]*$/.test(path) || path.endsWith('/') || path.includes('//') || /\/\.\.?(\/|$)/.test(path)) {
+    fail(`\`${name}.path\` must be a plain path like /api/notes (no trailing slash, dot segments, query or fragment), got ${JSON.stringify(path)}`);
+  }
+  if (path === '/bff' || path.startsWith('/bff/')) fail(`\`${name}.path\` must not be under /bff, the BFF's own routes`);
+  const target = secureUrl(api.target, `${name}.target`);
+  if (api.resource === undefined) return { path, target };
+  return { path, target, resource: secureUrl(api.resource, `${name}.resource`).href };
+}
+
+function resolveApis(apis: unknown): ResolvedApi[] {
+  if (!Array.isArray(apis)) return fail('`apis` must be an array of { path, target, resource? } (it may be empty)');
+  const resolved = apis.map(resolveApi);
+  const paths = resolved.map((api) => api.path);
+  const twice = paths.find((path, i) => paths.indexOf(path) !== i);
+  if (twice) fail(`\`apis\` lists the path ${twice} twice`);
+  return resolved.sort((a, b) => b.path.length - a.path.length);
+}
+
+function resolveAuthorizeParams(params: unknown): Record<string, string> {
+  if (params === undefined) return {};
+  if (typeof params !== 'object' || params === null) return fail('`authorizeParams` must be an object of strings');
+  for (const [key, value] of Object.entries(params)) {
+    if (PROTOCOL_PARAMS.includes(key)) fail(`\`authorizeParams\` must not set ${key}: the BFF sets it`);
+    if (typeof value !== 'string') fail(`\`authorizeParams.${key}\` must be a string`);
+  }
+  return { ...(params as Record<string, string>) };
+}
+
+/**
+ * Validates {@link BffOptions} and derives what the routes share.
+ *
+ * @throws AuthError `invalid_config` naming the option at fault.
+ */
+export function resolveOptions(options: BffOptions): BffConfig {
+  if (typeof options !== 'object' || options === null) fail('createBff needs an options object');
+  const keys = deriveKeys(options.secret);
+  const issuer = secureUrl(text(options.issuer, 'issuer'), 'issuer') && options.issuer;
+  const baseUrl = secureUrl(options.baseUrl, 'baseUrl');
+  if (baseUrl.pathname !== '/') fail(`\`baseUrl\` must be an origin (the routes live under /bff), got ${JSON.stringify(options.baseUrl)}`);
+  const scope = text(options.scope, 'scope');
+  if (!scope.split(/\s+/).includes('openid')) fail('`scope` must contain openid: the BFF learns who signed in from the ID token');
+  const sessionTtl = seconds(options.sessionTtlSeconds, 'sessionTtlSeconds', 8 * 3600);
+  const idleTtl = Math.min(seconds(options.idleTtlSeconds, 'idleTtlSeconds', 3600), sessionTtl);
+  return {
+    client: { issuer, clientId: text(options.clientId, 'clientId'), clientSecret: text(options.clientSecret, 'clientSecret'), authMethod: 'client_secret_basic' },
+    baseUrl,
+    redirectUri: new URL('/bff/callback', baseUrl).href,
+    scope,
+    authorizeParams: resolveAuthorizeParams(options.authorizeParams),
+    postLogoutRedirectUri: options.postLogoutRedirectUri === undefined ? baseUrl.href : secureUrl(options.postLogoutRedirectUri, 'postLogoutRedirectUri').href,
+    sessionTtlMs: sessionTtl * 1000,
+    idleTtlMs: idleTtl * 1000,
+    apis: resolveApis(options.apis),
+    store: options.store ?? memoryStore(),
+    keys,
+    cookies: cookieNames(baseUrl),
+    onError: typeof options.onError === 'function' ? options.onError : (error) => console.error('[@pkce-auth/bff]', error),
+  };
+}

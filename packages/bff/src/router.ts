@@ -1,0 +1,72 @@
+import type { TokenKeeper } from './accessTokens.js';
+import { requireCsrfHeader } from './csrf.js';
+import type { LogoutSubject } from './logoutToken.js';
+import type { BffConfig } from './options.js';
+import { apiFor, proxy } from './proxy.js';
+import { errorResponse, HttpError } from './responses.js';
+import { backchannelLogout } from './routes/backchannelLogout.js';
+import { callback } from './routes/callback.js';
+import { login } from './routes/login.js';
+import { logout } from './routes/logout.js';
+import { user } from './routes/user.js';
+
+type Handler = (request: Request, url: URL) => Promise<Response>;
+
+/** One BFF route: its method, whether it needs the CSRF header, and its handler. */
+interface Route {
+  method: 'GET' | 'POST';
+  csrf: boolean;
+  handle: Handler;
+}
+
+/** What the routes need besides the config. */
+export interface RouterParts {
+  tokens: TokenKeeper;
+  verifyLogoutToken: (token: string) => Promise<LogoutSubject>;
+}
+
+/** The `/bff` routes; login, callback and back-channel logout are the ones without the CSRF header (top-level navigations and the server). */
+function bffRoutes(config: BffConfig, parts: RouterParts): Record<string, Route> {
+  return {
+    '/bff/login': { method: 'GET', csrf: false, handle: (request, url) => login(config, request, url) },
+    '/bff/callback': { method: 'GET', csrf: false, handle: (request, url) => callback(config, request, url) },
+    '/bff/user': { method: 'GET', csrf: true, handle: (request) => user(config, request) },
+    '/bff/logout': { method: 'POST', csrf: true, handle: (request) => logout(config, request) },
+    '/bff/backchannel-logout': { method: 'POST', csrf: false, handle: (request) => backchannelLogout(config, request, parts.verifyLogoutToken) },
+  };
+}
+
+/** Whether the BFF answers `pathname`: its `/bff` routes and the configured API paths. */
+export function ownsPath(config: BffConfig, pathname: string): boolean {
+  return pathname === '/bff' || pathname.startsWith('/bff/') || apiFor(config, pathname) !== undefined;
+}
+
+/**
+ * The BFF's request handler: a route's answer, or undefined for a path it does not own. Every
+ * refusal is `{ error, message }` JSON with a 4xx (405 for a wrong method, 403 without the CSRF
+ * header, before any work or upstream call).
+ */
+export function createRouter(config: BffConfig, parts: RouterParts): (request: Request) => Promise<Response | undefined> {
+  const routes = bffRoutes(config, parts);
+  const dispatch = async (request: Request, url: URL): Promise<Response> => {
+    const api = url.pathname.startsWith('/bff/') || url.pathname === '/bff' ? undefined : apiFor(config, url.pathname);
+    if (api) {
+      requireCsrfHeader(request);
+      return proxy(config, parts.tokens, request, url, api);
+    }
+    const route = routes[url.pathname];
+    if (!route) throw new HttpError(404, 'not_found', `the BFF has no route ${url.pathname}`);
+    if (request.method !== route.method) throw new HttpError(405, 'method_not_allowed', `${url.pathname} takes ${route.method} only`, { allow: route.method });
+    if (route.csrf) requireCsrfHeader(request);
+    return route.handle(request, url);
+  };
+  return async (request) => {
+    const url = URL.parse(request.url);
+    if (!url || !ownsPath(config, url.pathname)) return undefined;
+    try {
+      return await dispatch(request, url);
+    } catch (error) {
+      return errorResponse(error, config.onError);
+    }
+  };
+}
