@@ -5,5 +5,6 @@ export default [
   'packages/react',
   'packages/react/vitest.react18.config.ts',
   'packages/dev-server',
+  'packages/bff',
   'examples/vite-app',
 ];

@@ -9,7 +9,7 @@ import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 
 const root = resolve(import.meta.dirname, '..');
-const packages = ['packages/core', 'packages/react', 'packages/dev-server'];
+const packages = ['packages/core', 'packages/react', 'packages/dev-server', 'packages/bff'];
 let failed = false;
 
 for (const dir of packages) {
@@ -44,14 +44,23 @@ import * as react from '@pkce-auth/react';
 import '@pkce-auth/react/dpop';
 import * as testing from '@pkce-auth/react/testing';
 import * as dev from '@pkce-auth/dev-server';
+import * as bff from '@pkce-auth/bff';
 const need = (mod, names) => { for (const n of names) if (typeof mod[n] !== 'function') throw new Error('missing export ' + n); };
 need(core, ['createAuthClient', 'createCodeVerifier', 'createCodeChallenge', 'createPkcePair', 'discover', 'clientCredentials', 'exchangeCode', 'refreshTokens', 'revokeToken', 'AuthError']);
 need(react, ['AuthProvider', 'useAuth', 'Callback', 'RequireAuth', 'createAuthClient']);
 need(testing, ['createMockAuthClient', 'MockAuthProvider']);
 need(dev, ['startDevServer']);
+need(bff, ['createBff', 'memoryStore']);
 if (await core.createCodeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk') !== 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM') throw new Error('wrong challenge');
 // The DPoP import (a side effect the packages' sideEffects list must keep) enables dpop: true.
 core.createAuthClient({ clientId: 'a', redirectUri: 'http://localhost/callback', issuer: 'https://a.example', dpop: true, navigate() {} }).destroy();
+// The BFF from its tarball: a short secret is invalid_config; its routes answer without network.
+const bffOptions = { issuer: 'https://as.example', clientId: 'a', clientSecret: 's', baseUrl: 'https://app.example', scope: 'openid', secret: 'x'.repeat(32), apis: [{ path: '/api', target: 'https://api.example' }] };
+try { bff.createBff({ ...bffOptions, secret: 'short' }); throw new Error('a short secret was accepted'); } catch (e) { if (e?.name !== 'AuthError' || e.code !== 'invalid_config') throw e; }
+const b = bff.createBff({ ...bffOptions, store: bff.memoryStore() });
+if ((await b.fetch(new Request('https://app.example/elsewhere'))).status !== 404) throw new Error('bff: not 404 for a path it does not own');
+if ((await b.fetch(new Request('https://app.example/bff/user', { headers: { 'x-csrf': '1' } }))).status !== 401) throw new Error('bff: /bff/user without a session is not 401');
+if ((await b.fetch(new Request('https://app.example/api/x'))).status !== 403) throw new Error('bff: a proxied call without X-CSRF is not 403');
 console.log('[pack] runtime imports from dist: ok');
 `,
   );
@@ -61,13 +70,18 @@ console.log('[pack] runtime imports from dist: ok');
     `import { createAuthClient, type AuthState, AuthError } from '@pkce-auth/react';
 import { createMockAuthClient } from '@pkce-auth/react/testing';
 import { startDevServer } from '@pkce-auth/dev-server';
+import { createBff, memoryStore, type Bff, type BffOptions, type SessionStore } from '@pkce-auth/bff';
+const store: SessionStore = memoryStore({ maxEntries: 100 });
+const bffOptions: BffOptions = { issuer: 'https://a.example', clientId: 'a', clientSecret: 's', baseUrl: 'https://app.a.example', scope: 'openid', secret: 'x'.repeat(32), store, apis: [{ path: '/api', target: 'https://api.a.example', resource: 'https://api.a.example' }] };
+const bffApp: Bff = createBff(bffOptions);
+const answer: Promise<Response> = bffApp.fetch(new Request('https://app.a.example/bff/user'));
 const client = createAuthClient({ clientId: 'a', redirectUri: 'http://localhost/callback', issuer: 'https://a.example', dpop: true, par: 'auto', apis: [{ url: 'https://api.a.example', resource: 'https://api.a.example', scope: 'read' }] });
 const headers: Promise<Record<string, string>> = client.getAuthHeaders({ url: 'https://api.a.example/x', method: 'GET' });
 const token: Promise<string> = client.getAccessToken({ resource: 'https://api.a.example' });
 const state: AuthState = client.getState();
 const code: AuthError['code'] = 'login_required';
 const mock = createMockAuthClient();
-void [state, code, mock, startDevServer, headers, token];
+void [state, code, mock, startDevServer, headers, token, answer];
 `,
   );
   writeFileSync(
