@@ -1,4 +1,4 @@
-import { AuthError, type ServerClientOptions } from '@pkce-auth/core';
+import { AuthError, parseSecureUrl, type ServerClientOptions } from '@pkce-auth/core';
 import { cookieNames, type CookieNames } from './cookies.js';
 import { deriveKeys, type Keys } from './crypto.js';
 import type { SessionStore } from './store.js';
@@ -81,12 +81,10 @@ function text(value: unknown, name: string): string {
   return typeof value === 'string' && value !== '' ? value : fail(`\`${name}\` must be a non-empty string`);
 }
 
-/** An https URL, or http on a loopback host (as the core requires of the authorization server). */
+/** An https URL, or http on a loopback host (the core's rule for the authorization server), without query or fragment. */
 function secureUrl(value: unknown, name: string): URL {
-  const url = typeof value === 'string' ? URL.parse(value) : null;
-  const loopback = url !== null && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url && (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) && !url.search && !url.hash) return url;
-  return fail(`\`${name}\` must be an absolute https URL (http only on localhost, 127.0.0.1, [::1]) without query or fragment, got ${JSON.stringify(value)}`);
+  const url = parseSecureUrl(value, `\`${name}\``);
+  return url.search || url.hash ? fail(`\`${name}\` must have no query or fragment, got ${JSON.stringify(value)}`) : url;
 }
 
 function seconds(value: unknown, name: string, fallback: number): number {

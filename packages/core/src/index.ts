@@ -11,4 +11,6 @@ export type { ServerMetadata } from './protocol/discovery.js';
 export type { RequestContext } from './protocol/http.js';
 export type { TokenSet } from './protocol/tokenResponse.js';
 export { createMemoryStorage } from './storage.js';
+// The URL rules the client applies, for servers that must apply the same (the BFF).
+export { normalizeReturnTo, parseSecureUrl } from './url.js';
 export type * from './types.js';
