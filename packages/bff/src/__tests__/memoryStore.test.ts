@@ -51,18 +51,25 @@ describe('memoryStore values', () => {
     await store.delete('absent');
   });
 
-  it('stays within maxEntries, dropping expired entries first, then the least recently written', async () => {
+  it('stays within maxEntries, dropping expired entries first, then those expiring soonest', async () => {
     const store = memoryStore({ maxEntries: 3 });
     await store.set('a', '1', 10_000);
     await store.set('b', '2', 100);
-    await store.set('c', '3', 10_000);
+    await store.set('c', '3', 20_000);
     vi.advanceTimersByTime(200);
-    await store.set('d', '4', 10_000);
+    await store.set('d', '4', 30_000);
     expect([await store.get('a'), await store.get('c'), await store.get('d')]).toEqual(['1', '3', '4']);
-    await store.touch('a', 10_000);
-    await store.set('e', '5', 10_000);
-    expect(await store.get('c')).toBeUndefined();
-    expect([await store.get('a'), await store.get('d'), await store.get('e')]).toEqual(['1', '4', '5']);
+    // Full again: 'a' expires soonest, whatever was written last.
+    await store.set('e', '5', 30_000);
+    expect(await store.get('a')).toBeUndefined();
+    expect([await store.get('c'), await store.get('d'), await store.get('e')]).toEqual(['3', '4', '5']);
+  });
+
+  it('a flood of short-lived one-time values does not push out the sessions in use', async () => {
+    const store = memoryStore({ maxEntries: 100 });
+    for (let i = 0; i < 50; i++) await store.set(`session:${i}`, 's', 3_600_000);
+    for (let i = 0; i < 1_000; i++) await store.set(`state:${i}`, '1', 600_000, 'absent');
+    for (let i = 0; i < 50; i++) expect(await store.get(`session:${i}`)).toBe('s');
   });
 
   it('refuses a maxEntries that is not a positive integer', () => {

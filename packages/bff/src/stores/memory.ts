@@ -5,7 +5,7 @@ import type { SessionStore } from '../store.js';
 export interface MemoryStoreOptions {
   /**
    * The most entries (values and indexes together) it keeps; past it, expired entries are swept
-   * and then the least recently written or touched ones dropped. Default 10 000.
+   * and then those expiring soonest dropped. Default 10 000.
    */
   maxEntries?: number;
 }
@@ -25,7 +25,6 @@ function expiringEntries(maxEntries: number) {
   };
   return {
     live,
-    // Map order is insertion order: re-inserting on write and touch keeps the oldest first.
     put(key: string, entry: Entry): void {
       entries.delete(key);
       if (entries.size >= maxEntries) makeRoom(entries, maxEntries);
@@ -100,12 +99,15 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
   };
 }
 
-/** Sweeps expired entries, then drops the oldest until there is room for one more. */
+/**
+ * Sweeps expired entries; if it is still full, drops the tenth of the entries that would expire
+ * soonest. Soonest, not oldest: a flood of short-lived one-time values (a callback's spent `state`
+ * lives 10 minutes) then goes before the sessions people are using, which their activity extends.
+ */
 function makeRoom(entries: Map<string, Entry>, maxEntries: number): void {
   const now = Date.now();
   for (const [key, entry] of entries) if (entry.expiresAt <= now) entries.delete(key);
-  for (const key of entries.keys()) {
-    if (entries.size < maxEntries) break;
-    entries.delete(key);
-  }
+  if (entries.size < maxEntries) return;
+  const soonest = [...entries].sort(([, a], [, b]) => a.expiresAt - b.expiresAt);
+  for (const [key] of soonest.slice(0, Math.ceil(maxEntries / 10))) entries.delete(key);
 }
