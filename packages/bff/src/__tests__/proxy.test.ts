@@ -131,12 +131,15 @@ describe('the API proxy', () => {
     expect(new TextDecoder().decode((await reader.read()).value)).toBe('second');
   });
 
-  it('answers 502 with a message when the API cannot be reached', async () => {
+  it('answers 502 with a message when the API cannot be reached, and reports the cause to onError', async () => {
     server.use(http.get(`${API}/v1/notes/down`, () => HttpResponse.error()));
-    const { browser } = await signedIn();
+    const reported: unknown[] = [];
+    const { browser } = await signedIn({ onError: (error) => reported.push(error) });
     const response = await browser.app('/api/notes/down');
     expect(response.status).toBe(502);
     expect(await body(response)).toEqual({ error: 'bad_gateway', message: `the API at ${API} could not be reached` });
+    expect(reported).toHaveLength(1);
+    expect(reported[0]).toBeInstanceOf(TypeError);
   });
 
   it('needs the CSRF header: 403 and no call to the API, for every method', async () => {
