@@ -166,7 +166,7 @@ const spread = (values, fmt) => {
 };
 
 /**
- * Runs the section; returns `{ markdown, rounds, overhead, refreshes, cores, connections }`. Each round runs the
+ * Runs the section; returns `{ markdown, rounds, overhead, refreshes, bffErrors, cores, connections }`. Each round runs the
  * three paths back to back (their order rotated round by round); differences and ratios are taken
  * within a round, then their median (and min–max) over rounds is reported.
  */
@@ -227,14 +227,15 @@ export async function bffBench({ duration = 10, connections = 10, rounds = 3, wa
       measured.push(figures);
     }
     const grantsAfter = await upstream.call('grants');
+    const bffErrors = await proxies.call('bffErrors');
     const refreshes = grantsAfter.refresh - grantsBefore.refresh + grantsAfter.refreshErrors - grantsBefore.refreshErrors;
-    return report({ measured, refreshes, duration, connections, warmup });
+    return report({ measured, refreshes, bffErrors, duration, connections, warmup });
   } finally {
     await Promise.all([proxies.stop(), upstream?.stop()]);
   }
 }
 
-function report({ measured, refreshes, duration, connections, warmup }) {
+function report({ measured, refreshes, bffErrors, duration, connections, warmup }) {
   const over = (path, key) => measured.map((r) => r[path][key] - r.direct[key]);
   const overhead = {
     bff: { p50: over('bff', 'p50'), p99: over('bff', 'p99') },
@@ -273,13 +274,21 @@ function report({ measured, refreshes, duration, connections, warmup }) {
     ...(failed ? [`**${failed} answers were not 2xx (or failed, or timed out)**: their rounds do not measure the same work; the latencies count 2xx answers only.`, ''] : []),
     `Token refreshes at the authorization server during the warm-up and the measured runs: **${refreshes}**${refreshes === 0 ? ' (the access tokens live ' + TOKEN_TTL_S + ' s; the BFF refreshes 30 s before expiry)' : ' — **a refresh fell inside the runs: its round is distorted**'}.`,
     '',
+    `Errors the BFF passed to \`onError\` (counted, not printed): ${
+      Object.keys(bffErrors).length
+        ? Object.entries(bffErrors)
+            .map(([kind, n]) => `${n} × ${kind}`)
+            .join('; ')
+        : 'none'
+    }. An AbortError is a call still in flight when autocannon closed its connections at the end of a run.`,
+    '',
     'Every round, one run per path:',
     '',
     raw,
     '',
     `autocannon 9, ${connections} connections, pipelining 1, ${duration} s per run after a ${warmup} s warm-up per path; ${rounds} round(s), the order of the paths rotated each round. Cells are the median over rounds, (min–max) when there are several; differences and ratios are taken within a round. Latencies come from autocannon's per-response timer (process.hrtime, 2xx only): its summary histogram records whole milliseconds. The notes API (\`examples/vite-app/server/notesApi.mjs\`, jose-verified JWT, ${SEEDED_NOTES} notes in the list), the dev server, the proxies and autocannon each run on their own thread (worker_threads) on ${cores} core(s), all on 127.0.0.1; the BFF (memory store) forwards with fetch, the bare proxy with node:http and a keep-alive agent. "BFF added latency / bare proxy added latency" is the design's "BFF proxy overhead … within 1.5 × the bare proxy" read as overhead over the direct call; "BFF latency / bare proxy latency" compares the whole call.`,
   ].join('\n');
-  return { markdown, rounds: measured, overhead, refreshes, cores, connections };
+  return { markdown, rounds: measured, overhead, refreshes, bffErrors, cores, connections };
 }
 
 const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;

@@ -59,16 +59,25 @@ async function startProxies() {
   });
   const route = {};
   const bare = await listen(bareProxy(route));
+  // What the BFF hands its onError (by kind), counted instead of printed.
+  const bffErrors = {};
   return {
     info: { bffOrigin: app.origin, bareOrigin: bare.origin },
     commands: {
       async configure({ issuer, notesTarget, bearer, bffOptions }) {
         const { createBff } = await import('@pkce-auth/bff');
         const { CLIENTS } = await import('@pkce-auth/dev-server');
-        mounted.bff = createBff({ issuer, ...CLIENTS.bff, baseUrl: app.origin, apis: [{ path: '/api/notes', target: notesTarget }], ...bffOptions });
+        const onError = (error) => {
+          const kind = `${error?.name ?? 'Error'}: ${String(error?.message ?? error).split('\n')[0]}`;
+          bffErrors[kind] = (bffErrors[kind] ?? 0) + 1;
+        };
+        mounted.bff = createBff({ issuer, ...CLIENTS.bff, baseUrl: app.origin, apis: [{ path: '/api/notes', target: notesTarget }], onError, ...bffOptions });
         route.target = notesTarget;
         route.authorization = `Bearer ${bearer}`;
         return {};
+      },
+      async bffErrors() {
+        return { ...bffErrors };
       },
       async stop() {
         await Promise.all([close(app.server), close(bare.server)]);
