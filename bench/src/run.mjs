@@ -1,11 +1,12 @@
-// `pnpm --filter pkce-auth-bench bench`: bundle size, token handling cost and the callback, each
-// as a markdown table, plus a summary against the design's targets (shared/design/README.md).
+// `pnpm --filter pkce-auth-bench bench`: bundle size, token handling cost, the callback and the BFF
+// proxy overhead, each as a markdown table, plus a summary against the design's targets (shared/design/README.md).
 // Writes everything to bench/results/latest.md. A benchmark reports figures: it exits 0 whatever
 // the timings or targets say, and 1 only when a section itself crashed.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bffBench } from './bff.mjs';
 import { callbackBench } from './callback.mjs';
 import { median, table } from './lib.mjs';
 import { moduleReport } from './modules.mjs';
@@ -19,6 +20,8 @@ const arg = (name, fallback) => {
 };
 const TOKEN_RUNS = arg('--token-runs', 3);
 const CALLBACK_RUNS = arg('--callback-runs', 5);
+// Short runs here (3 paths × (2 s warm-up + 2 × 5 s) ≈ 40 s); `node src/bff.mjs` runs longer ones.
+const BFF = { duration: arg('--bff-duration', 5), rounds: arg('--bff-rounds', 2), connections: arg('--bff-connections', 10), warmup: 2 };
 const SIZE_TARGET_BYTES = 9500; // "≤ 9.5 kB" gzip -9, kB = 1000 B as size.mjs prints them
 const log = (line) => process.stderr.write(`${line}\n`);
 
@@ -58,7 +61,7 @@ Not measured:
 
 const CALLBACK_NOTE = `Chromium headless (playwright-core, \`/usr/bin/chromium\` or \`CHROMIUM_PATH\`). Each app is a tiny esbuild bundle (react + the SDK, minified, \`NODE_ENV=production\`) served from 127.0.0.1 and registered with the dev server as an app origin; a fresh browser context per run (login at the dev server, consent, back to \`/callback\`). The clock starts at the \`/callback\` document request (its \`request.timing().startTime\`) and stops when \`#signed-in\` enters the DOM (a MutationObserver installed before the page's scripts, browser clock). "First render" is the first element React commits into \`#root\` after the reload. One discarded warm-up run per app; the apps alternate run by run. "First issuer request starts at" is measured from the same start (the time to load, parse and render the app before the SDK talks to the server); "last issuer response → \`#signed-in\`" is the SDK's own work after the network (validation, storage, re-render). The milliseconds include loading and parsing app.js (react-dom is most of it) and swing by tens of ms between runs on a busy machine; the request counts do not move.`;
 
-function summary({ size, tokens, callback }) {
+function summary({ size, tokens, callback, bff }) {
   const rows = [];
   const sz = size?.sizes;
   if (sz) {
@@ -112,7 +115,24 @@ function summary({ size, tokens, callback }) {
     tokenCell(t20),
     t20?.samples.length ? verdict(t20.samples.every((s) => s.sent === 1 && s.serverRefreshes === 1 && s.got === 20 && s.distinct === 1 && s.invalidGrant === 0 && s.survived)) : 'not measured',
   ]);
+  rows.push(bffRow(bff));
   return table(['figure', 'pkce-auth target', 'react-oidc-context (measured here)', 'pkce-auth (measured)', 'target'], rows, ['---', '---', '---', '---', '---']);
+}
+/** The design's "BFF proxy overhead per API call: p50 and p99 within 1.5 × the bare proxy", read as overhead over the direct call. */
+function bffRow(bff) {
+  const target = 'p50 and p99 overhead within 1.5 × the bare proxy’s';
+  if (!bff) return ['BFF proxy overhead per API call', target, '—', 'section failed', 'not measured'];
+  const { overhead: o } = bff;
+  const at = (values, fmt) => fmt(median(values));
+  const plus = (v) => `+${v.toFixed(2)} ms`;
+  const x = (v) => `${v.toFixed(2)}×`;
+  return [
+    `BFF proxy overhead per API call (GET of the notes list, ${bff.connections} connections)`,
+    target,
+    `bare node:http proxy ${at(o.bare.p50, plus)} p50, ${at(o.bare.p99, plus)} p99 over direct`,
+    `${at(o.bff.p50, plus)} p50, ${at(o.bff.p99, plus)} p99 over direct: ${at(o.overheadRatio.p50, x)} / ${at(o.overheadRatio.p99, x)} the bare proxy’s overhead (whole call ${at(o.latencyRatio.p50, x)} / ${at(o.latencyRatio.p99, x)}); ${bff.refreshes} token refreshes`,
+    verdict(median(o.overheadRatio.p50) <= 1.5 && median(o.overheadRatio.p99) <= 1.5),
+  ];
 }
 const verdict = (ok) => (ok ? 'met' : '**not met**');
 const kindsOf = (list) => list.join(' + ') || 'none';
@@ -134,6 +154,7 @@ const started = performance.now();
 const size = await section('bundle size', sizeSection);
 const tokens = await section('token handling cost', () => tokenBench({ ns: [1, 10, 20, 100], runs: TOKEN_RUNS, log }));
 const callback = await section('callback', () => callbackBench({ runs: CALLBACK_RUNS, log }));
+const bff = await section('BFF proxy overhead', () => bffBench({ ...BFF, log }));
 
 const git = (...args) => {
   try {
@@ -170,9 +191,13 @@ const out = [
   '',
   CALLBACK_NOTE,
   '',
+  `## 4. BFF proxy overhead per API call: direct, a bare reverse proxy, the BFF (${secs(bff)})`,
+  '',
+  bff.error ? failed(bff) : bff.result.markdown,
+  '',
   `## Summary against the design targets`,
   '',
-  summary({ size: size.result, tokens: tokens.result, callback: callback.result }),
+  summary({ size: size.result, tokens: tokens.result, callback: callback.result, bff: bff.result }),
   '',
   `Total run time ${((performance.now() - started) / 1000).toFixed(1)} s.`,
   '',
@@ -183,4 +208,4 @@ const resultsDir = join(here, '..', 'results');
 mkdirSync(resultsDir, { recursive: true });
 writeFileSync(join(resultsDir, 'latest.md'), out);
 log(`[bench] written to ${join(resultsDir, 'latest.md')}`);
-process.exit(size.error || tokens.error || callback.error ? 1 : 0);
+process.exit(size.error || tokens.error || callback.error || bff.error ? 1 : 0);
