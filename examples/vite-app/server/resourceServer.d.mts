@@ -36,6 +36,8 @@ export interface ResourceServerOptions {
   dpopReplayCacheSize?: number;
   /** Where diagnostics go. Default: nowhere. */
   log?: (message: string) => void;
+  /** Sees each request as it arrives, before it is answered (e.g. a test reading the `Authorization` header a proxy sent). */
+  onRequest?: (req: IncomingMessage) => void;
 }
 
 /** A running resource server. */

@@ -72,6 +72,7 @@ export async function startResourceServer(options, definition) {
   const exposeHeaders = ['WWW-Authenticate', 'DPoP-Nonce', ...(definition.exposeHeaders ?? [])].join(', ');
 
   const server = createServer((req, res) => {
+    options.onRequest?.(req);
     const origin = req.headers.origin;
     if (origin && allowedOrigins.has(origin)) {
       res.setHeader('Access-Control-Allow-Origin', origin);
