@@ -4,6 +4,7 @@ import { Route, Routes } from 'react-router-dom';
 import { AuthErrorBanner } from './components/AuthErrorBanner';
 import { Header } from './components/Header';
 import { SignInProblem } from './components/SignInProblem';
+import { config } from './config';
 import { Home } from './pages/Home';
 import { NotFound } from './pages/NotFound';
 import { NotesPage } from './pages/NotesPage';
@@ -18,20 +19,23 @@ export function App() {
         <AuthErrorBanner />
         <Routes>
           <Route path="/" element={<Home />} />
-          {/* The default onSuccess replaces the URL with returnTo and lets the router follow. */}
-          <Route
-            path="/callback"
-            element={
-              <Callback
-                fallback={
-                  <p className="card muted" data-testid="callback-pending" role="status">
-                    Signing you in…
-                  </p>
-                }
-                errorFallback={(error) => <SignInProblem title="Sign-in did not complete" error={error} returnTo="/" />}
-              />
-            }
-          />
+          {/* The default onSuccess replaces the URL with returnTo and lets the router follow. In BFF
+              mode there is no such route: the BFF completes the login at /bff/callback itself. */}
+          {config.authMode === 'browser' && (
+            <Route
+              path="/callback"
+              element={
+                <Callback
+                  fallback={
+                    <p className="card muted" data-testid="callback-pending" role="status">
+                      Signing you in…
+                    </p>
+                  }
+                  errorFallback={(error) => <SignInProblem title="Sign-in did not complete" error={error} returnTo="/" />}
+                />
+              }
+            />
+          )}
           <Route
             path="/notes"
             element={
@@ -52,7 +56,16 @@ export function App() {
         </Routes>
       </main>
       <footer className="footer">
-        Authorization Code + PKCE with <code>@pkce-auth/react</code>. No client secret, no password in this app.
+        {config.authMode === 'bff' ? (
+          <>
+            BFF mode: Authorization Code + PKCE at <code>@pkce-auth/bff</code> on this app's server, which keeps the client
+            secret and the tokens. This page has neither, nor your password.
+          </>
+        ) : (
+          <>
+            Authorization Code + PKCE with <code>@pkce-auth/react</code>. No client secret, no password in this app.
+          </>
+        )}
       </footer>
     </ProblemsProvider>
   );

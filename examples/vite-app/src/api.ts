@@ -5,7 +5,9 @@
  * with DPoP, `Authorization: DPoP …` with a proof (retrying once with the API's `DPoP-Nonce`),
  * refreshes a due token first, and on a 401 refreshes once and retries. Each API checks the
  * token's signature, audience and scope (`notes:read` to list notes, `notes:write` to add or
- * delete them, `tags:read` to list tags).
+ * delete them, `tags:read` to list tags). In BFF mode both base URLs are `<origin>/api` and
+ * `auth.fetch` (createBffClient) sends no token: the BFF on this origin forwards `/api/notes…` and
+ * `/api/tags` to the APIs with the token it holds, and refreshes it.
  */
 import { auth, TAGS_SCOPE } from './auth';
 import { config } from './config';

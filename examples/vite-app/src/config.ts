@@ -1,6 +1,8 @@
 /**
  * The app's settings, read once from `import.meta.env` (Vite inlines `VITE_*` variables at
- * build time). The defaults point at the local development stack that `pnpm dev` starts.
+ * build time). The defaults point at the local development stack that `pnpm dev` starts;
+ * `VITE_AUTH_MODE=bff` (what `pnpm dev:bff` builds) is the BFF mode, where a server on the app's
+ * origin holds the tokens and the APIs are called through it.
  */
 
 const env = import.meta.env;
@@ -35,7 +37,14 @@ const tagsApiUrl = env.VITE_TAGS_API_URL === undefined ? 'http://127.0.0.1:4002'
 
 const origin = typeof window === 'undefined' ? 'http://localhost:5173' : window.location.origin;
 
+// `browser`: the app is the OAuth client and holds the tokens. `bff`: the BFF (@pkce-auth/bff) on
+// this origin is the client and holds them; the app calls the APIs on its own origin, under /api.
+const authMode = oneOf('VITE_AUTH_MODE', read(env.VITE_AUTH_MODE, 'browser'), ['browser', 'bff'] as const);
+const bffApiBase = `${origin}/api`;
+
 export const config = {
+  /** Who holds the tokens: this page (`browser`), or the BFF on this origin (`bff`): see `auth.ts`. */
+  authMode,
   /** The authorization server; metadata comes from `<issuer>/.well-known/openid-configuration`. */
   issuer: read(env.VITE_AUTH_ISSUER, 'http://127.0.0.1:4000'),
   /** The public client's id (no secret: this is a browser app). */
@@ -54,10 +63,10 @@ export const config = {
   ] as const),
   /** A provider-specific logout URL (Cognito) used instead of the standard end-session endpoint. */
   logoutUrl: read(env.VITE_AUTH_LOGOUT_URL, '') || null,
-  /** The notes API (Resource Server). */
-  notesApiUrl: stripTrailingSlash(read(env.VITE_NOTES_API_URL, 'http://127.0.0.1:4001')),
-  /** The tags API, a second Resource Server with a token of its own; `null` when VITE_TAGS_API_URL is empty. */
-  tagsApiUrl: tagsApiUrl || null,
+  /** The notes API (Resource Server); in BFF mode `<origin>/api`, which the BFF forwards to it. */
+  notesApiUrl: authMode === 'bff' ? bffApiBase : stripTrailingSlash(read(env.VITE_NOTES_API_URL, 'http://127.0.0.1:4001')),
+  /** The tags API, a second Resource Server with a token of its own; `null` when VITE_TAGS_API_URL is empty; in BFF mode `<origin>/api`. */
+  tagsApiUrl: tagsApiUrl ? (authMode === 'bff' ? bffApiBase : tagsApiUrl) : null,
   /** The tags API's resource indicator (RFC 8707): its token is asked for with this `resource`. */
   tagsResource: read(env.VITE_TAGS_RESOURCE, 'http://localhost:4002'),
   /** Bind the tokens to a key of this browser (DPoP, RFC 9449). */

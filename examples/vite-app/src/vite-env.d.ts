@@ -14,6 +14,7 @@ interface ImportMetaEnv {
   readonly VITE_AUTH_PAR?: string;
   readonly VITE_TAGS_API_URL?: string;
   readonly VITE_TAGS_RESOURCE?: string;
+  readonly VITE_AUTH_MODE?: string;
 }
 
 interface ImportMeta {

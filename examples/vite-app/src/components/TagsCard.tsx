@@ -8,8 +8,9 @@ type TagsState = { status: 'idle' | 'loading' } | { status: 'loaded'; tags: stri
 
 /**
  * The person's tags from the tags API, a second Resource Server: `auth.fetch` sends it a token of
- * its own (audience `config.tagsResource`, scope `tags:read`), not the notes API's. Loaded when asked
- * for, so opening the notes page costs no token request for the tags API.
+ * its own (audience `config.tagsResource`, scope `tags:read`), not the notes API's; in BFF mode the
+ * BFF does so, at `/api/tags`. Loaded when asked for, so opening the notes page costs no token
+ * request for the tags API.
  */
 export function TagsCard() {
   const [state, setState] = useState<TagsState>({ status: 'idle' });
@@ -34,10 +35,17 @@ export function TagsCard() {
   return (
     <section className="card" data-testid="tags-card" aria-labelledby="tags-card-title">
       <h2 id="tags-card-title">Your tags</h2>
-      <p className="muted">
-        From the tags API at <code>{config.tagsApiUrl}</code>, with an access token of its own: audience{' '}
-        <code>{config.tagsResource}</code>, scope <code>{TAGS_SCOPE}</code>.
-      </p>
+      {config.authMode === 'bff' ? (
+        <p className="muted">
+          From the tags API through the BFF, at <code>{config.tagsApiUrl}/tags</code>: the BFF calls it with an access token of
+          its own (audience <code>{config.tagsResource}</code>, scope <code>{TAGS_SCOPE}</code>), which stays on the server.
+        </p>
+      ) : (
+        <p className="muted">
+          From the tags API at <code>{config.tagsApiUrl}</code>, with an access token of its own: audience{' '}
+          <code>{config.tagsResource}</code>, scope <code>{TAGS_SCOPE}</code>.
+        </p>
+      )}
       {state.status === 'failed' && <TagsError error={state.error} />}
       {state.status === 'loading' && (
         <p className="muted" data-testid="tags-loading" role="status">

@@ -70,7 +70,7 @@ export function TokenPanel() {
     }
   };
 
-  if (!tokens) return null;
+  if (!tokens) return config.authMode === 'bff' ? <ServerTokensPanel /> : null;
   const { expiresAt, scope, accessToken, tokenType } = tokens;
   const secondsLeft = expiresAt === undefined ? null : Math.max(0, Math.ceil((expiresAt - now) / 1000));
 
@@ -149,6 +149,28 @@ export function TokenPanel() {
           {refreshing ? 'Refreshing…' : 'Refresh now'}
         </button>
       </div>
+    </section>
+  );
+}
+
+/**
+ * BFF mode: there is no token here to show. The BFF holds the access and refresh tokens at the
+ * server and refreshes them there; the page has an HttpOnly session cookie it cannot even read,
+ * and `useAuth(s => s.tokens)` is null.
+ */
+function ServerTokensPanel() {
+  return (
+    <section className="card token-panel" data-testid="token-panel-bff" aria-labelledby="token-panel-title">
+      <h2 id="token-panel-title">Access token</h2>
+      <p data-testid="tokens-on-server">
+        The tokens stay on the server: the BFF (<code>@pkce-auth/bff</code>, at <code>/bff</code> on this origin) holds the
+        access and refresh tokens, refreshes them, and attaches the access token to each API call it forwards
+        (<code>/api/…</code>).
+      </p>
+      <p className="muted">
+        This page has only an <code>HttpOnly</code> session cookie that its scripts cannot read, and sends the{' '}
+        <code>X-CSRF: 1</code> header with each call; script running here cannot take a token away.
+      </p>
     </section>
   );
 }

@@ -40,10 +40,18 @@ export function Home() {
           <dt>Resource Owner</dt>
           <dd>You. You sign in at the authorization server; this app never sees your password.</dd>
           <dt>Client</dt>
-          <dd>
-            This app, <code>{config.clientId}</code>: a public client with no secret. It proves it started the
-            login with a PKCE code verifier when it exchanges the authorization code for tokens.
-          </dd>
+          {config.authMode === 'bff' ? (
+            <dd data-testid="client-role-bff">
+              This app's server, the BFF at <code>/bff</code> on this origin: a confidential client with a secret, which
+              runs the login with PKCE, keeps the tokens and forwards this page's API calls with them. The page has an
+              HttpOnly session cookie, never a token.
+            </dd>
+          ) : (
+            <dd>
+              This app, <code>{config.clientId}</code>: a public client with no secret. It proves it started the
+              login with a PKCE code verifier when it exchanges the authorization code for tokens.
+            </dd>
+          )}
           <dt>Authorization Server</dt>
           <dd>
             <code>{config.issuer}</code>: authenticates you and issues an ID token (who you are) and an access
@@ -51,13 +59,14 @@ export function Home() {
           </dd>
           <dt>Resource Server</dt>
           <dd>
-            The notes API at <code>{config.notesApiUrl}</code>: checks the access token's signature, audience and
+            The notes API at <code>{config.notesApiUrl}</code>{config.authMode === 'bff' && ' (through the BFF)'}: checks the access token's signature, audience and
             scope — <code>notes:read</code> to list notes, <code>notes:write</code> to add or delete them.
             {config.tagsApiUrl && (
               <>
                 {' '}
                 And the tags API at <code>{config.tagsApiUrl}</code>, which takes only tokens for its own audience,{' '}
-                <code>{config.tagsResource}</code>, with <code>tags:read</code>: the app holds a token per API.
+                <code>{config.tagsResource}</code>, with <code>tags:read</code>: the {config.authMode === 'bff' ? 'BFF' : 'app'} holds a
+                token per API.
               </>
             )}
           </dd>
