@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { memoryStore } from '../stores/memory.js';
+import { describeStoreContract } from './storeContract.js';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
@@ -7,50 +8,40 @@ beforeEach(() => {
 });
 afterEach(() => vi.useRealTimers());
 
-describe('memoryStore values', () => {
-  it('gets what it set until the TTL passes', async () => {
+describeStoreContract('memoryStore', () => ({
+  make: () => memoryStore(),
+  pass: async (ms) => void vi.advanceTimersByTime(ms),
+  unit: 1000,
+}));
+
+describe('memoryStore, to the millisecond', () => {
+  it('a value is there 1 ms before its TTL and gone at it; touch likewise', async () => {
     const store = memoryStore();
-    expect(await store.set('k', 'v', 1000)).toBe(true);
-    expect(await store.get('k')).toBe('v');
+    await store.set('k', 'v', 1000);
     vi.advanceTimersByTime(999);
     expect(await store.get('k')).toBe('v');
     vi.advanceTimersByTime(1);
     expect(await store.get('k')).toBeUndefined();
-  });
-
-  it("'absent' stores only without a live entry; 'present' only with one", async () => {
-    const store = memoryStore();
-    expect(await store.set('k', 'a', 1000, 'present')).toBe(false);
-    expect(await store.get('k')).toBeUndefined();
-    expect(await store.set('k', 'a', 1000, 'absent')).toBe(true);
-    expect(await store.set('k', 'b', 1000, 'absent')).toBe(false);
-    expect(await store.get('k')).toBe('a');
-    expect(await store.set('k', 'c', 1000, 'present')).toBe(true);
-    expect(await store.get('k')).toBe('c');
-    vi.advanceTimersByTime(1000);
-    expect(await store.set('k', 'd', 1000, 'absent')).toBe(true);
-  });
-
-  it('touch extends a live entry without rewriting it, and not a dead one', async () => {
-    const store = memoryStore();
-    await store.set('k', 'v', 1000);
+    await store.set('t', 'v', 1000);
     vi.advanceTimersByTime(900);
-    expect(await store.touch('k', 1000)).toBe(true);
-    vi.advanceTimersByTime(900);
-    expect(await store.get('k')).toBe('v');
-    vi.advanceTimersByTime(100);
-    expect(await store.touch('k', 1000)).toBe(false);
-    expect(await store.get('k')).toBeUndefined();
+    expect(await store.touch('t', 1000)).toBe(true);
+    vi.advanceTimersByTime(999);
+    expect(await store.get('t')).toBe('v');
+    vi.advanceTimersByTime(1);
+    expect(await store.get('t')).toBeUndefined();
   });
 
-  it('delete removes', async () => {
+  it('a lock is free again exactly at its TTL', async () => {
     const store = memoryStore();
-    await store.set('k', 'v', 1000);
-    await store.delete('k');
-    expect(await store.get('k')).toBeUndefined();
-    await store.delete('absent');
+    await store.lock('l', 1000);
+    vi.advanceTimersByTime(999);
+    expect(await store.lock('l', 1000)).toBeUndefined();
+    vi.advanceTimersByTime(1);
+    expect(await store.lock('l', 1000)).toBeTypeOf('function');
   });
+});
 
+describe('memoryStore bounds', () => {
   it('stays within maxEntries, dropping expired entries first, then those expiring soonest', async () => {
     const store = memoryStore({ maxEntries: 3 });
     await store.set('a', '1', 10_000);
@@ -74,47 +65,5 @@ describe('memoryStore values', () => {
 
   it('refuses a maxEntries that is not a positive integer', () => {
     expect(() => memoryStore({ maxEntries: 0 })).toThrow(RangeError);
-  });
-});
-
-describe('memoryStore indexes', () => {
-  it('lists members until each one’s TTL passes, and removes them', async () => {
-    const store = memoryStore();
-    await store.addToIndex('sub:x', 's1', 1000);
-    await store.addToIndex('sub:x', 's2', 5000);
-    expect(await store.indexMembers('sub:x')).toEqual(['s1', 's2']);
-    vi.advanceTimersByTime(1000);
-    expect(await store.indexMembers('sub:x')).toEqual(['s2']);
-    await store.removeFromIndex('sub:x', 's2');
-    expect(await store.indexMembers('sub:x')).toEqual([]);
-    expect(await store.indexMembers('never')).toEqual([]);
-  });
-
-  it('an index is not a value', async () => {
-    const store = memoryStore();
-    await store.addToIndex('i', 'm', 1000);
-    expect(await store.get('i')).toBeUndefined();
-  });
-});
-
-describe('memoryStore locks', () => {
-  it('one holder at a time; released by its holder only', async () => {
-    const store = memoryStore();
-    const release = await store.lock('l', 1000);
-    expect(release).toBeTypeOf('function');
-    expect(await store.lock('l', 1000)).toBeUndefined();
-    expect(await store.lock('other', 1000)).toBeTypeOf('function');
-    await release!();
-    expect(await store.lock('l', 1000)).toBeTypeOf('function');
-  });
-
-  it('expires, and a late release does not free the next holder’s lock', async () => {
-    const store = memoryStore();
-    const first = await store.lock('l', 1000);
-    vi.advanceTimersByTime(1000);
-    const second = await store.lock('l', 1000);
-    expect(second).toBeTypeOf('function');
-    await first!();
-    expect(await store.lock('l', 1000)).toBeUndefined();
   });
 });
