@@ -2,6 +2,7 @@ import { isAuthError, refreshTokens } from '@pkce-auth/core';
 import type { BffConfig } from './options.js';
 import { clearSessionCookie } from './requestSession.js';
 import { HttpError } from './responses.js';
+import { StoreError } from './store.js';
 import { withSessionLock } from './sessionLock.js';
 import { endSession, held, readSession, saveSession, type HeldToken, type Session, type SessionData } from './sessions.js';
 
@@ -110,7 +111,8 @@ export function createTokenKeeper(config: BffConfig): TokenKeeper {
         try {
           current = await refresh(current.key, resource);
         } catch (error) {
-          if (error instanceof HttpError) throw error;
+          // A store outage is the BFF's 503, not a refresh failure to fall back from.
+          if (error instanceof HttpError || error instanceof StoreError) throw error;
           failure = error;
         }
       }

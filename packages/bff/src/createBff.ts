@@ -13,6 +13,8 @@ export interface Bff {
   fetch(request: Request): Promise<Response>;
   /** node:http, Connect and Express middleware; paths the BFF does not own go to `next()`, or 404 without it. */
   node(req: IncomingMessage, res: ServerResponse, next?: NextFunction): Promise<void>;
+  /** Closes the store's own resources (the connection `redisStore({ url })` opened); call it at shutdown. */
+  close(): Promise<void>;
 }
 
 /**
@@ -33,5 +35,8 @@ export function createBff(options: BffOptions): Bff {
   return {
     fetch: handle,
     node: nodeHandler(config.baseUrl, (pathname) => ownsPath(config, pathname), handle),
+    close: async () => {
+      await config.store.close?.();
+    },
   };
 }

@@ -10,6 +10,7 @@ export { createBff } from './createBff.js';
 export type { Bff } from './createBff.js';
 export type { NextFunction } from './node.js';
 export type { BffApi, BffOptions } from './options.js';
+export { StoreError } from './store.js';
 export type { SessionStore } from './store.js';
 export { memoryStore } from './stores/memory.js';
 export type { MemoryStoreOptions } from './stores/memory.js';

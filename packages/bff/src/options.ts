@@ -1,7 +1,7 @@
 import { AuthError, parseSecureUrl, type ServerClientOptions } from '@pkce-auth/core';
 import { cookieNames, type CookieNames } from './cookies.js';
 import { deriveKeys, type Keys } from './crypto.js';
-import type { SessionStore } from './store.js';
+import { guardStore, StoreError, type SessionStore } from './store.js';
 import { memoryStore } from './stores/memory.js';
 
 /** An API the BFF forwards to: the only places a browser request can reach through it. */
@@ -40,7 +40,11 @@ export interface BffOptions {
   sessionTtlSeconds?: number;
   /** A session unused this long (seconds) ends. Default 3 600 (1 hour). */
   idleTtlSeconds?: number;
-  /** Receives the failures the browser is not shown: a failed revocation at logout, an unexpected error behind a 500. Default `console.error`. */
+  /**
+   * Receives the failures the browser is not shown: a failed revocation at logout, a store
+   * outage behind a 503 (a `StoreError`, once per failed request), an unexpected error behind a
+   * 500. Default `console.error`.
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -148,9 +152,10 @@ export function resolveOptions(options: BffOptions): BffConfig {
     sessionTtlMs: sessionTtl * 1000,
     idleTtlMs: idleTtl * 1000,
     apis: resolveApis(options.apis),
-    store: options.store ?? memoryStore(),
+    store: guardStore(options.store ?? memoryStore()),
     keys,
     cookies: cookieNames(baseUrl),
-    onError: typeof options.onError === 'function' ? options.onError : (error) => console.error('[@pkce-auth/bff]', error),
+    // A store outage is one line per failed request (its message says what and why), not a stack.
+    onError: typeof options.onError === 'function' ? options.onError : (error) => console.error('[@pkce-auth/bff]', error instanceof StoreError ? error.message : error),
   };
 }

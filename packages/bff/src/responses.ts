@@ -1,4 +1,5 @@
 import { isAuthError } from '@pkce-auth/core';
+import { StoreError } from './store.js';
 
 /**
  * A refusal with its HTTP status: the router turns it into `{ error, message }` JSON. `headers`
@@ -43,12 +44,17 @@ export function ok(): Response {
 }
 
 /**
- * The response for a failure: an {@link HttpError} as it says; an AuthError the authorization
- * server caused (unreachable, 5xx, broken discovery) as 502; anything else as a 500 that says
- * nothing of its cause (which goes to `report`).
+ * The response for a failure: an {@link HttpError} as it says; a {@link StoreError} (the session
+ * store unreachable or too slow) as 503 with `Retry-After`; an AuthError the authorization
+ * server caused (unreachable, 5xx, broken discovery) as 502; anything else as a 500. The 503 and
+ * 500 say nothing of their cause, which goes to `report`.
  */
 export function errorResponse(error: unknown, report: (error: unknown) => void): Response {
   if (error instanceof HttpError) return json(error.status, { error: error.error, message: error.message }, error.headers);
+  if (error instanceof StoreError) {
+    report(error);
+    return json(503, { error: 'store_unavailable', message: 'the session store is unavailable; try again shortly' }, { 'retry-after': '1' });
+  }
   if (isAuthError(error, 'network_error') || isAuthError(error, 'discovery_failed') || isAuthError(error, 'issuer_mismatch')) {
     return json(502, { error: error.code, message: error.message });
   }

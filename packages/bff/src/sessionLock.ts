@@ -22,7 +22,8 @@ export async function withSessionLock<T>(config: BffConfig, key: string, fn: () 
       try {
         return await fn();
       } finally {
-        await release();
+        // A release that fails (the store went away) costs the lock's TTL, not this answer.
+        await release().catch(config.onError);
       }
     }
     if (Date.now() > deadline) throw new HttpError(503, 'session_busy', 'another request holds this session (a token refresh); try again');

@@ -59,14 +59,18 @@ export function held(tokens: Pick<TokenSet, 'accessToken' | 'expiresAt' | 'scope
   };
 }
 
-/** Stores a new session under a fresh random id, indexed by `sub` and `sid`; returns the id for the cookie. */
+/**
+ * Stores a new session under a fresh random id, indexed by `sub` and `sid`; returns the id for
+ * the cookie. The indexes are written first: a store failing half-way leaves at most an index
+ * entry naming no session, never a session that back-channel logout cannot find.
+ */
 export async function createSession(config: BffConfig, data: SessionData): Promise<string> {
   const id = randomId();
   const key = sessionKey(config, id);
-  await config.store.set(key, seal(config.keys.session, JSON.stringify(data), key), entryTtl(config, data));
   const ttl = data.expiresAt - Date.now();
   await config.store.addToIndex(indexKey(config, 'sub', data.user.sub), key, ttl);
   if (data.sid) await config.store.addToIndex(indexKey(config, 'sid', data.sid), key, ttl);
+  await config.store.set(key, seal(config.keys.session, JSON.stringify(data), key), entryTtl(config, data));
   return id;
 }
 

@@ -34,4 +34,52 @@ export interface SessionStore {
    * holder's. Redis: `SET lock token NX PX ttl`, released by a compare-and-delete script.
    */
   lock(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;
+  /** Frees what the store owns (a connection it opened); `bff.close()` calls it. Optional. */
+  close?(): Promise<void>;
+}
+
+/**
+ * A store operation failed (Redis unreachable, restarting or too slow): the BFF answers `503
+ * store_unavailable` and passes this to `onError`. The browser is not told the cause.
+ */
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  /** The store method that failed (`get`, `set`, `lock`, `lock release`…). */
+  readonly operation: string;
+
+  constructor(operation: string, cause: unknown) {
+    super(`the session store failed (${operation}): ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.operation = operation;
+  }
+}
+
+type Method = 'get' | 'set' | 'touch' | 'delete' | 'addToIndex' | 'indexMembers' | 'removeFromIndex';
+
+/** `fn` whose failures are {@link StoreError}s naming `operation`. */
+function guarded<A extends unknown[], R>(operation: string, fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      return await fn(...args);
+    } catch (error) {
+      throw error instanceof StoreError ? error : new StoreError(operation, error);
+    }
+  };
+}
+
+/**
+ * The store as the BFF uses it: every failure (its lock's release too) a {@link StoreError}, so
+ * the routes answer 503 for any store's outage, not 500 or a misleading 502.
+ */
+export function guardStore(store: SessionStore): SessionStore {
+  const methods: Method[] = ['get', 'set', 'touch', 'delete', 'addToIndex', 'indexMembers', 'removeFromIndex'];
+  const wrapped = Object.fromEntries(methods.map((name) => [name, guarded(name, (store[name] as (...args: unknown[]) => Promise<unknown>).bind(store))]));
+  const lock = guarded('lock', store.lock.bind(store));
+  return {
+    ...(wrapped as Pick<SessionStore, Method>),
+    async lock(key, ttlMs) {
+      const release = await lock(key, ttlMs);
+      return release && guarded('lock release', release);
+    },
+    ...(store.close ? { close: guarded('close', store.close.bind(store)) } : {}),
+  };
 }
