@@ -14,3 +14,5 @@ export { StoreError } from './store.js';
 export type { SessionStore } from './store.js';
 export { memoryStore } from './stores/memory.js';
 export type { MemoryStoreOptions } from './stores/memory.js';
+export { redisStore } from './stores/redis.js';
+export type { RedisCommandClient, RedisStore, RedisStoreOptions, RedisStoreTuning } from './stores/redis.js';

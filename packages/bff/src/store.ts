@@ -2,10 +2,11 @@
  * Where the BFF keeps its server-side state: sessions (sealed, so the store sees ciphertext
  * only), the indexes back-channel logout needs, one-time markers and refresh locks.
  *
- * Every method maps onto one Redis command (noted on each), so a store shared by several
- * instances keeps the guarantees: one refresh per session at a time, each callback `state` and
- * logout-token `jti` used once. Keys arrive already namespaced and hashed (`session:…`, `sid:…`);
- * a store may add its own prefix. Values are opaque strings. Expired entries must read as absent.
+ * Every method maps onto one Redis command or script (noted on each), so a store shared by
+ * several instances keeps the guarantees: one refresh per session at a time, each callback
+ * `state` and logout-token `jti` used once. Keys arrive already namespaced and hashed
+ * (`session:…`, `sid:…`); a store may add its own prefix. Values are opaque strings. Expired
+ * entries must read as absent.
  */
 export interface SessionStore {
   /** The value under `key`, or undefined when absent or expired. Redis: `GET`. */
@@ -22,11 +23,15 @@ export interface SessionStore {
   touch(key: string, ttlMs: number): Promise<boolean>;
   /** Deletes `key` (absent is fine). Redis: `DEL`. */
   delete(key: string): Promise<void>;
-  /** Adds `member` to the set `index`, which lives at least `ttlMs` more. Redis: `SADD` + `PEXPIRE … GT`. */
+  /**
+   * Adds `member` to the set `index` for `ttlMs` (again: with the new TTL); the index lives as
+   * long as its longest-lived member. Redis: a sorted set scored by expiry, one script (`ZADD`,
+   * `ZREMRANGEBYSCORE` of the spent members, `PEXPIRE`), so it cannot grow with dead sessions.
+   */
   addToIndex(index: string, member: string, ttlMs: number): Promise<void>;
-  /** The members of the set `index` (none when absent). Redis: `SMEMBERS`. */
+  /** The live members of the set `index` (none when absent). Redis: `ZRANGE … BYSCORE`. */
   indexMembers(index: string): Promise<string[]>;
-  /** Removes `member` from the set `index`. Redis: `SREM`. */
+  /** Removes `member` from the set `index`. Redis: `ZREM`. */
   removeFromIndex(index: string, member: string): Promise<void>;
   /**
    * Takes the lock `key` for at most `ttlMs` (so a crashed holder cannot keep it), or returns
