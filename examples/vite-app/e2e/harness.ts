@@ -1,21 +1,26 @@
 /**
  * End-to-end harness for the Notes app: a real authorization server (`@pkce-auth/dev-server`),
  * the real notes API and tags API, the app built by Vite with the servers' actual URLs baked in, served from
- * a small static server, and a headless Chromium driven with playwright-core.
+ * a small static server, and a headless Chromium driven with playwright-core. In BFF mode
+ * ({@link startBffStack}) the app is built with `VITE_AUTH_MODE=bff` and served by the BFF mode's
+ * own server with `@pkce-auth/bff` mounted, as `pnpm dev:bff` runs them.
  *
  * Everything binds to 127.0.0.1 on free ports. A "stack" is one authorization server + the two APIs +
  * app build + static server; a test file starts one (or more) in `beforeAll` and stops it in
  * `afterAll` whatever happened.
  */
-import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startDevServer, type DevServer } from '@pkce-auth/dev-server';
+import { createBff } from '@pkce-auth/bff';
+import { CLIENTS, defaultClients, startDevServer, type DevServer } from '@pkce-auth/dev-server';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { appFiles } from '../server/appFiles.mjs';
+import { notesBffOptions, startBffAppServer, withBackchannelLogoutAt, type BffAppServer } from '../server/bffServer.mjs';
 import { createNotesApi, type NotesApi } from '../server/notesApi.mjs';
 import { createTagsApi, type TagsApi } from '../server/tagsApi.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../../scripts/chromium.mjs';
@@ -48,21 +53,7 @@ export function report(line: string): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Static server for the built app, with SPA fallback to index.html.
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.json': 'application/json; charset=utf-8',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.woff2': 'font/woff2',
-};
+// Static server for the built app, with SPA fallback to index.html (server/appFiles.mjs).
 
 export interface StaticServer {
   origin: string;
@@ -81,36 +72,15 @@ export interface StaticServer {
 }
 
 export async function startStaticServer(): Promise<StaticServer> {
-  let root: string | undefined;
+  let files: ReturnType<typeof appFiles> | undefined;
   let redirect: ((url: URL) => string | undefined) | undefined;
   const log: StaticServer['log'] = [];
   const sockets = new Set<Socket>();
 
-  const sendFile = async (res: ServerResponse, file: string, method: string): Promise<void> => {
-    const info = await stat(file);
-    const type = MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
-    res.statusCode = 200;
-    res.setHeader('Content-Type', type);
-    res.setHeader('Content-Length', String(info.size));
-    // Hashed assets are immutable; the HTML shell is revalidated, as a real host would do.
-    res.setHeader('Cache-Control', file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
-    if (method === 'HEAD') {
-      res.end();
-      return;
-    }
-    await new Promise<void>((ok, fail) => {
-      const stream = createReadStream(file);
-      stream.on('error', fail);
-      stream.on('end', ok);
-      stream.pipe(res);
-    });
-  };
-
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
-    const path = decodeURIComponent(url.pathname);
-    log.push({ method, path, at: Date.now() });
+    log.push({ method, path: decodeURIComponent(url.pathname), at: Date.now() });
     const to = redirect?.(url);
     if (to !== undefined) {
       res.statusCode = 302;
@@ -119,34 +89,12 @@ export async function startStaticServer(): Promise<StaticServer> {
       res.end();
       return;
     }
-    if (!root) {
+    if (!files) {
       res.statusCode = 503;
       res.end('the app is being built');
       return;
     }
-    if (method !== 'GET' && method !== 'HEAD') {
-      res.statusCode = 405;
-      res.setHeader('Allow', 'GET, HEAD');
-      res.end();
-      return;
-    }
-    const candidate = normalize(join(root, path));
-    const inside = candidate === root || candidate.startsWith(root + sep);
-    if (inside) {
-      try {
-        const info = await stat(candidate);
-        if (info.isFile()) return await sendFile(res, candidate, method);
-      } catch {
-        // not a file: fall through
-      }
-    }
-    // A missing asset is a 404; any other path is a client-side route: the SPA shell.
-    if (extname(path) !== '' && !path.endsWith('.html')) {
-      res.statusCode = 404;
-      res.end('not found');
-      return;
-    }
-    return sendFile(res, join(root, 'index.html'), method);
+    return files(req, res);
   };
 
   const server: Server = createServer((req, res) => {
@@ -170,7 +118,7 @@ export async function startStaticServer(): Promise<StaticServer> {
     port,
     log,
     setRoot(dir) {
-      root = resolve(dir);
+      files = appFiles(dir);
     },
     setRedirect(fn) {
       redirect = fn;
@@ -263,9 +211,23 @@ export interface Stack {
   clientId: string;
   /** oidc-provider events seen by the authorization server (server-side counting). */
   events: ServerEvent[];
+  /** The tokens of every token response the authorization server gave, to any client. */
+  issued: IssuedTokens[];
   /** Server-side count of successful token responses of one grant type since `since` (epoch ms). */
   grants(grantType: string, since?: number): number;
+  /** Every request the notes API and the tags API received, in order (CORS preflights included). */
+  apiRequests: ApiRequest[];
   stop(): Promise<void>;
+}
+
+/** One successful token response of the authorization server, as the client received it. */
+export interface IssuedTokens {
+  clientId: string | undefined;
+  grantType: string | undefined;
+  accessToken: string | undefined;
+  refreshToken: string | undefined;
+  idToken: string | undefined;
+  at: number;
 }
 
 export interface StackOptions {
@@ -295,32 +257,14 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       ...(opts.accessTokenTtl !== undefined ? { accessTokenTtl: opts.accessTokenTtl } : {}),
     });
     started.push(auth);
-    const api = await createNotesApi({ issuer: auth.issuer, audience: auth.resource, port: 0, allowedOrigins: [app.origin] });
+    const { apiRequests, tap } = tapApis();
+    const api = await createNotesApi({ issuer: auth.issuer, audience: auth.resource, port: 0, allowedOrigins: [app.origin], onRequest: tap('notes') });
     started.push(api);
     // Its publicOrigin (the htu of DPoP proofs) is its own URL, the default: the app calls it there.
-    const tags = await createTagsApi({ issuer: auth.issuer, audience: auth.tagsResource, port: 0, allowedOrigins: [app.origin] });
+    const tags = await createTagsApi({ issuer: auth.issuer, audience: auth.tagsResource, port: 0, allowedOrigins: [app.origin], onRequest: tap('tags') });
     started.push(tags);
 
-    const events: ServerEvent[] = [];
-    const provider = auth.provider as unknown as { on(event: string, fn: (...args: unknown[]) => void): void };
-    type Ctx = { oidc?: { params?: { grant_type?: unknown } } };
-    provider.on('grant.success', (ctx) => {
-      const grantType = (ctx as Ctx).oidc?.params?.grant_type;
-      events.push({ type: 'grant.success', at: Date.now(), ...(typeof grantType === 'string' ? { grantType } : {}) });
-    });
-    provider.on('grant.error', (ctx, err) => {
-      const grantType = (ctx as Ctx).oidc?.params?.grant_type;
-      const error = (err as { error?: unknown } | undefined)?.error;
-      events.push({
-        type: 'grant.error',
-        at: Date.now(),
-        ...(typeof grantType === 'string' ? { grantType } : {}),
-        ...(typeof error === 'string' ? { error } : {}),
-      });
-    });
-    for (const type of ['grant.revoked', 'refresh_token.destroyed', 'refresh_token.consumed', 'end_session.success', 'authorization.error', 'revocation.error']) {
-      provider.on(type, () => events.push({ type, at: Date.now() }));
-    }
+    const { events, issued } = recordServer(auth);
 
     const clientId = opts.clientId ?? CLIENT_ID;
     const outDir = await buildApp({
@@ -348,7 +292,173 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       tokenEndpoint: discovery.token_endpoint,
       clientId,
       events,
-      grants: (grantType, since = 0) => events.filter((e) => e.type === 'grant.success' && e.grantType === grantType && e.at >= since).length,
+      issued,
+      grants: grantsOf(events),
+      apiRequests,
+      stop: () => stopAll(started, outDirs),
+    };
+  } catch (err) {
+    await stopAll(started, outDirs);
+    throw err;
+  }
+}
+
+/** What an API received (CORS preflights included), as the API saw it. */
+export interface ApiRequest {
+  api: 'notes' | 'tags';
+  method: string;
+  /** Path and query. */
+  path: string;
+  authorization: string | null;
+  cookie: string | null;
+  csrf: string | null;
+  at: number;
+}
+
+/** A log of the requests the APIs receive, and the `onRequest` of each API that writes it. */
+function tapApis(): { apiRequests: ApiRequest[]; tap: (api: ApiRequest['api']) => (req: IncomingMessage) => void } {
+  const apiRequests: ApiRequest[] = [];
+  const tap = (api: ApiRequest['api']) => (req: IncomingMessage) => {
+    const header = (name: string): string | null => {
+      const value = req.headers[name];
+      return value === undefined ? null : String(value);
+    };
+    apiRequests.push({ api, method: req.method ?? 'GET', path: req.url ?? '/', authorization: header('authorization'), cookie: header('cookie'), csrf: header('x-csrf'), at: Date.now() });
+  };
+  return { apiRequests, tap };
+}
+
+/** What the authorization server did: its events, and the tokens of each token response. */
+function recordServer(auth: DevServer): { events: ServerEvent[]; issued: IssuedTokens[] } {
+  const events: ServerEvent[] = [];
+  const issued: IssuedTokens[] = [];
+  const provider = auth.provider as unknown as { on(event: string, fn: (...args: unknown[]) => void): void };
+  type Ctx = { oidc?: { params?: { grant_type?: unknown }; client?: { clientId?: unknown } }; body?: unknown };
+  const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+  provider.on('grant.success', (ctx) => {
+    const { oidc, body } = ctx as Ctx;
+    const grantType = text(oidc?.params?.grant_type);
+    const at = Date.now();
+    events.push({ type: 'grant.success', at, ...(grantType ? { grantType } : {}) });
+    // The token response the client got (oidc-provider has set it when it emits the event).
+    const tokens = (body ?? {}) as Record<string, unknown>;
+    issued.push({
+      clientId: text(oidc?.client?.clientId),
+      grantType,
+      accessToken: text(tokens.access_token),
+      refreshToken: text(tokens.refresh_token),
+      idToken: text(tokens.id_token),
+      at,
+    });
+  });
+  provider.on('grant.error', (ctx, err) => {
+    const grantType = (ctx as Ctx).oidc?.params?.grant_type;
+    const error = (err as { error?: unknown } | undefined)?.error;
+    events.push({
+      type: 'grant.error',
+      at: Date.now(),
+      ...(typeof grantType === 'string' ? { grantType } : {}),
+      ...(typeof error === 'string' ? { error } : {}),
+    });
+  });
+  for (const type of ['grant.revoked', 'refresh_token.destroyed', 'refresh_token.consumed', 'end_session.success', 'authorization.error', 'revocation.error', 'backchannel.success']) {
+    provider.on(type, () => events.push({ type, at: Date.now() }));
+  }
+  // OIDC Back-Channel Logout: the server's logout token to notes-bff, and why it failed.
+  provider.on('backchannel.error', (_ctx, err) => events.push({ type: 'backchannel.error', at: Date.now(), error: err instanceof Error ? err.message : String(err) }));
+  return { events, issued };
+}
+
+const grantsOf =
+  (events: ServerEvent[]) =>
+  (grantType: string, since = 0): number =>
+    events.filter((e) => e.type === 'grant.success' && e.grantType === grantType && e.at >= since).length;
+
+// ---------------------------------------------------------------------------------------------
+// A BFF stack: authorization server + notes API + tags API + the app built in BFF mode, served by
+// the BFF mode's own server (server/bffServer.mjs, as `pnpm dev:bff` runs it) with @pkce-auth/bff.
+
+export interface BffStack {
+  auth: DevServer;
+  api: NotesApi;
+  tags: TagsApi;
+  app: BffAppServer;
+  /** `http://localhost:<port>`: the app's origin and the BFF's `baseUrl` (another site than the issuer on 127.0.0.1, as under `pnpm dev:bff`). */
+  appUrl: string;
+  issuer: string;
+  tokenEndpoint: string;
+  /** The BFF's confidential client, `notes-bff`. */
+  clientId: string;
+  clientSecret: string;
+  events: ServerEvent[];
+  issued: IssuedTokens[];
+  grants(grantType: string, since?: number): number;
+  /** Every request the notes API and the tags API received, in order. */
+  apiRequests: ApiRequest[];
+  /** What the BFF reported to `onError` (a failed revocation, an error behind a 500). */
+  bffErrors: unknown[];
+  stop(): Promise<void>;
+}
+
+export async function startBffStack(): Promise<BffStack> {
+  const started: { stop(): Promise<void> }[] = [];
+  const outDirs: string[] = [];
+  try {
+    // The app's server listens first: the authorization server registers its origin, the BFF lives on it.
+    const app = await startBffAppServer({ port: 0, host: 'localhost' });
+    started.push(app);
+    const { clientId, clientSecret } = CLIENTS.bff;
+    const auth = await startDevServer({
+      port: 0,
+      appOrigins: [app.origin],
+      tagsResource: TAGS_RESOURCE,
+      clients: withBackchannelLogoutAt(defaultClients({ appOrigins: [app.origin] }), clientId, app.origin),
+    });
+    started.push(auth);
+    const { apiRequests, tap } = tapApis();
+    const api = await createNotesApi({ issuer: auth.issuer, audience: auth.resource, port: 0, onRequest: tap('notes') });
+    started.push(api);
+    const tags = await createTagsApi({ issuer: auth.issuer, audience: auth.tagsResource, port: 0, onRequest: tap('tags') });
+    started.push(tags);
+    const { events, issued } = recordServer(auth);
+
+    const outDir = await buildApp({ VITE_AUTH_MODE: 'bff', VITE_AUTH_ISSUER: auth.issuer, VITE_TAGS_API_URL: tags.url, VITE_TAGS_RESOURCE: auth.tagsResource });
+    outDirs.push(outDir);
+    const bffErrors: unknown[] = [];
+    const bff = createBff(
+      notesBffOptions({
+        issuer: auth.issuer,
+        clientId,
+        clientSecret,
+        baseUrl: app.origin,
+        secret: randomBytes(32),
+        notesApiUrl: api.url,
+        tagsApiUrl: tags.url,
+        tagsResource: auth.tagsResource,
+        onError: (error) => {
+          bffErrors.push(error);
+          console.error('[e2e] BFF onError:', error);
+        },
+      }),
+    );
+    app.serve({ root: outDir, bff });
+
+    const discovery = (await (await fetch(`${auth.issuer}/.well-known/openid-configuration`)).json()) as { token_endpoint: string };
+    return {
+      auth,
+      api,
+      tags,
+      app,
+      appUrl: app.origin,
+      issuer: auth.issuer,
+      tokenEndpoint: discovery.token_endpoint,
+      clientId,
+      clientSecret,
+      events,
+      issued,
+      grants: grantsOf(events),
+      apiRequests,
+      bffErrors,
       stop: () => stopAll(started, outDirs),
     };
   } catch (err) {
@@ -614,17 +724,20 @@ export async function waitUntil<T>(fn: () => T | Promise<T>, timeoutMs: number, 
 
 /**
  * Uses a refresh token directly at the token endpoint, as an attacker holding it would: as
- * `clientId` (a public client: no authentication) and without a DPoP proof.
+ * `clientId` (a public client: no authentication; with `clientSecret`, a confidential one
+ * authenticating with HTTP Basic, as the BFF does) and without a DPoP proof.
  */
 export async function refreshDirect(
   stack: Pick<Stack, 'tokenEndpoint'>,
   refreshToken: string,
   clientId: string = CLIENT_ID,
+  clientSecret?: string,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
+  const basic = clientSecret === undefined ? undefined : Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
   const res = await fetch(stack.tokenEndpoint, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...(basic ? { authorization: `Basic ${basic}` } : {}) },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken, ...(basic ? {} : { client_id: clientId }) }),
   });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
