@@ -105,7 +105,11 @@ function resolveApi(api: BffApi, index: number): ResolvedApi {
   if (path === '/bff' || path.startsWith('/bff/')) fail(`\`${name}.path\` must not be under /bff, the BFF's own routes`);
   const target = secureUrl(api.target, `${name}.target`);
   if (api.resource === undefined) return { path, target };
-  return { path, target, resource: secureUrl(api.resource, `${name}.resource`).href };
+  // A resource indicator is an identifier, compared as given: any absolute URI without a
+  // fragment (RFC 8707 §2), `urn:` and `api://` ones included; never normalised.
+  const resource: unknown = api.resource;
+  if (typeof resource !== 'string' || !URL.parse(resource) || resource.includes('#')) fail(`\`${name}.resource\` must be an absolute URI without a fragment, got ${JSON.stringify(resource)}`);
+  return { path, target, resource: resource as string };
 }
 
 function resolveApis(apis: unknown): ResolvedApi[] {

@@ -197,14 +197,15 @@ describe('refresh at the server', () => {
 describe('per-API tokens (resource indicators)', () => {
   const apis = [
     { path: '/api/notes', target: `${API}/v1/notes` },
-    { path: '/api/tags', target: `${API}/v1/tags`, resource: 'https://tags.example/' },
+    // Without a trailing slash: sent as given, never normalised (oidc-provider compares exactly).
+    { path: '/api/tags', target: `${API}/v1/tags`, resource: 'http://localhost:4002' },
   ];
 
   it('gets a token for the API’s resource with the refresh token, once, and keeps the session token for the others', async () => {
     const { browser } = await signedIn({ apis });
-    expect(await tokenSent(browser, '/api/tags')).toBe('Bearer at-2-for-https://tags.example/');
-    expect(refreshes().map((form) => form.get('resource'))).toEqual(['https://tags.example/']);
-    expect(await tokenSent(browser, '/api/tags/1')).toBe('Bearer at-2-for-https://tags.example/');
+    expect(await tokenSent(browser, '/api/tags')).toBe('Bearer at-2-for-http://localhost:4002');
+    expect(refreshes().map((form) => form.get('resource'))).toEqual(['http://localhost:4002']);
+    expect(await tokenSent(browser, '/api/tags/1')).toBe('Bearer at-2-for-http://localhost:4002');
     expect(await tokenSent(browser, '/api/notes')).toBe('Bearer at-1');
     expect(refreshes()).toHaveLength(1);
   });
@@ -214,7 +215,7 @@ describe('per-API tokens (resource indicators)', () => {
     await tokenSent(browser, '/api/tags');
     later(61_000);
     const [tags, notes] = await Promise.all([tokenSent(browser, '/api/tags'), tokenSent(browser, '/api/notes')]);
-    expect(tags).toMatch(/-for-https:\/\/tags\.example\/$/);
+    expect(tags).toMatch(/-for-http:\/\/localhost:4002$/);
     expect(notes).toMatch(/^Bearer at-\d$/);
     expect(notes).not.toBe('Bearer at-1');
     const presented = refreshes().map((form) => form.get('refresh_token'));
