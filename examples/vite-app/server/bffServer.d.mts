@@ -46,7 +46,7 @@ export interface BffAppServer {
   port: number;
   /** From now on: the BFF's paths to `bff.node`, every other one to the app built in `root` (SPA fallback). Until then 503. */
   serve(app: { root: string; bff: Bff }): void;
-  /** Closes the server and its connections. */
+  /** Closes the server and its connections, then the BFF's store (`bff.close()`). */
   stop(): Promise<void>;
 }
 

@@ -93,12 +93,15 @@ export async function startBffAppServer(options = {}) {
     });
   });
   const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
+  /** @type {import('@pkce-auth/bff').Bff | undefined} */
+  let mounted;
   /** @type {Promise<void> | undefined} */
   let stopped;
   return {
     origin: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     serve({ root, bff }) {
+      mounted = bff;
       const files = appFiles(root);
       // The BFF first (its routes and API paths; bodies still unread), the app's files for the rest.
       handler = async (req, res) => {
@@ -114,7 +117,7 @@ export async function startBffAppServer(options = {}) {
       stopped ??= new Promise((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      });
+      }).then(() => mounted?.close());
       return stopped;
     },
   };
