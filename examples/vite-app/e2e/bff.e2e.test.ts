@@ -321,22 +321,27 @@ describe('BFF mode', () => {
     await page.getByTestId('notes-list').getByTestId('note-item').filter({ hasText: text }).waitFor();
   });
 
-  // Fails until @pkce-auth/bff keeps `apis[].resource` as given: it stores `new URL(resource).href`,
-  // so http://localhost:4002 becomes http://localhost:4002/, a resource the authorization server
-  // never granted, and the refresh grant for the tags API's token gets `invalid_target`: /api/tags
-  // answers 502 token_unavailable. When this test starts failing, the BFF is fixed: drop `.fails`.
-  it.fails('3. the tags card loads through /api/tags, with a token of the tags API of its own', async () => {
-    const { page, startedAt } = await signedIn();
+  it('3. the tags card loads through /api/tags: the BFF calls the tags API with a token of its own, got with the refresh token', async () => {
+    const { page, log, startedAt } = await signedIn();
+    const refreshesBefore = bff.grants('refresh_token', startedAt);
     await page.getByTestId('load-tags').click();
     await page.getByTestId('tags-list').or(page.getByTestId('tags-error')).waitFor();
-    const error = await page.getByTestId('tags-error').textContent().catch(() => null);
-    report(`bff tags: ${error ?? 'loaded'}`);
-    expect(error).toBeNull();
+    expect(await page.getByTestId('tags-error').count()).toBe(0);
     expect(await page.getByTestId('tag-item').allTextContents()).toEqual(['home', 'ideas', 'work']);
+    expect(log.all.filter((r) => r.url.startsWith(`${bff.appUrl}/api/tags`)).map((r) => r.method)).toEqual(['GET']);
+
+    // At the tags API: a token for its own audience with tags:read, not the notes API's; one refresh grant got it.
     const received = bff.apiRequests.filter((r) => r.api === 'tags' && r.at >= startedAt);
-    expect(received.map((r) => r.path)).toEqual(['/tags']);
+    expect(received.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /tags']);
     const claims = decodeJwt(/^Bearer (.+)$/.exec(received[0]!.authorization ?? '')![1]!);
-    expect(claims).toMatchObject({ sub: DEMO.sub, aud: bff.auth.tagsResource });
+    expect(claims).toMatchObject({ sub: DEMO.sub, aud: bff.auth.tagsResource, client_id: bff.clientId });
+    expect(String(claims.scope).split(' ')).toContain('tags:read');
+    expect(bff.grants('refresh_token', startedAt) - refreshesBefore).toBe(1);
+
+    // A second load uses the token the BFF keeps: no new grant.
+    await page.getByTestId('load-tags').click();
+    await waitUntil(() => bff.apiRequests.filter((r) => r.api === 'tags' && r.at >= startedAt).length === 2, 5_000, 'the second GET /tags');
+    expect(bff.grants('refresh_token', startedAt) - refreshesBefore).toBe(1);
   });
 
   it('4. no access or refresh token in any storage, cookie, window or React state, or response the page saw', async () => {
