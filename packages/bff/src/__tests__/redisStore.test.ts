@@ -35,7 +35,7 @@ async function timed(fn: () => Promise<unknown>): Promise<{ ms: number; error: E
 /** Clients connected to this file's Redis but the admin's own. */
 const clients = async (admin: Awaited<ReturnType<ReturnType<typeof redis>['admin']>>) => (await admin.clientList()).length - 1;
 
-describeStoreContract('redisStore', () => ({ make: () => store(), pass: sleep, unit: 200, concurrent: true }));
+describeStoreContract('redisStore', () => ({ make: () => store(), pass: sleep, unit: 250, concurrent: true }));
 
 describe('redisStore in Redis', () => {
   it('keeps values, indexes and locks in their own key spaces under its prefix, with Redis TTLs', async () => {
