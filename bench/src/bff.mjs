@@ -13,7 +13,7 @@
 // as a section of bench/results/latest.md with shorter runs (run.mjs).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -171,6 +171,7 @@ const spread = (values, fmt) => {
  * within a round, then their median (and min–max) over rounds is reported.
  */
 export async function bffBench({ duration = 10, connections = 10, rounds = 3, warmup = 2, log = () => {} } = {}) {
+  const loadBefore = loadavg()[0];
   const planned = PATHS.length * (warmup + rounds * duration);
   if (planned > TOKEN_TTL_S - 120) throw new Error(`a run of ${planned} s would outlive the ${TOKEN_TTL_S} s access token: fewer rounds or a shorter duration`);
   const proxies = startWorker('proxies');
@@ -229,13 +230,13 @@ export async function bffBench({ duration = 10, connections = 10, rounds = 3, wa
     const grantsAfter = await upstream.call('grants');
     const bffErrors = await proxies.call('bffErrors');
     const refreshes = grantsAfter.refresh - grantsBefore.refresh + grantsAfter.refreshErrors - grantsBefore.refreshErrors;
-    return report({ measured, refreshes, bffErrors, duration, connections, warmup });
+    return report({ measured, refreshes, bffErrors, duration, connections, warmup, load: [loadBefore, loadavg()[0]] });
   } finally {
     await Promise.all([proxies.stop(), upstream?.stop()]);
   }
 }
 
-function report({ measured, refreshes, bffErrors, duration, connections, warmup }) {
+function report({ measured, refreshes, bffErrors, duration, connections, warmup, load }) {
   const over = (path, key) => measured.map((r) => r[path][key] - r.direct[key]);
   const overhead = {
     bff: { p50: over('bff', 'p50'), p99: over('bff', 'p99') },
@@ -286,7 +287,7 @@ function report({ measured, refreshes, bffErrors, duration, connections, warmup 
     '',
     raw,
     '',
-    `autocannon 9, ${connections} connections, pipelining 1, ${duration} s per run after a ${warmup} s warm-up per path; ${rounds} round(s), the order of the paths rotated each round. Cells are the median over rounds, (min–max) when there are several; differences and ratios are taken within a round. Latencies come from autocannon's per-response timer (process.hrtime, 2xx only): its summary histogram records whole milliseconds. The notes API (\`examples/vite-app/server/notesApi.mjs\`, jose-verified JWT, ${SEEDED_NOTES} notes in the list), the dev server, the proxies and autocannon each run on their own thread (worker_threads) on ${cores} core(s), all on 127.0.0.1; the BFF (memory store) forwards with fetch, the bare proxy with node:http and a keep-alive agent. "BFF added latency / bare proxy added latency" is the design's "BFF proxy overhead … within 1.5 × the bare proxy" read as overhead over the direct call; "BFF latency / bare proxy latency" compares the whole call.`,
+    `autocannon 9, ${connections} connections, pipelining 1, ${duration} s per run after a ${warmup} s warm-up per path; ${rounds} round(s), the order of the paths rotated each round. Cells are the median over rounds, (min–max) when there are several; differences and ratios are taken within a round. Latencies come from autocannon's per-response timer (process.hrtime, 2xx only): its summary histogram records whole milliseconds. The notes API (\`examples/vite-app/server/notesApi.mjs\`, jose-verified JWT, ${SEEDED_NOTES} notes in the list), the dev server, the proxies and autocannon each run on their own thread (worker_threads) on ${cores} core(s) (1-minute load average ${load.map((l) => l.toFixed(2)).join(' at the start, ')} at the end: anything else running on the machine shows in the figures), all on 127.0.0.1; the BFF (memory store) forwards with fetch, the bare proxy with node:http and a keep-alive agent. "BFF added latency / bare proxy added latency" is the design's "BFF proxy overhead … within 1.5 × the bare proxy" read as overhead over the direct call; "BFF latency / bare proxy latency" compares the whole call.`,
   ].join('\n');
   return { markdown, rounds: measured, overhead, refreshes, bffErrors, cores, connections };
 }
