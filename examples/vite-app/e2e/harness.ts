@@ -435,6 +435,8 @@ export async function startBffStack(): Promise<BffStack> {
         notesApiUrl: api.url,
         tagsApiUrl: tags.url,
         tagsResource: auth.tagsResource,
+        // As pnpm dev:bff: the notes API's resource beside the tags API's the BFF names.
+        authorizeParams: { resource: auth.resource },
         onError: (error) => {
           bffErrors.push(error);
           console.error('[e2e] BFF onError:', error);

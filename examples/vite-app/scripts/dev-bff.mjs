@@ -17,9 +17,8 @@
 //                      notes:write, and tags:read with the tags API)
 //   VITE_TAGS_API_URL  empty: no tags API, no /api/tags; else the tags API starts on TAGS_API_PORT and
 //                      the BFF calls it there with a token for VITE_TAGS_RESOURCE
-//   VITE_AUTH_AUDIENCE, VITE_AUTH_AUDIENCE_PARAM  with a real provider (VITE_AUTH_ISSUER) only: the
-//                      login's audience parameter, as in browser mode (the dev server infers the
-//                      APIs from the scopes)
+//   VITE_AUTH_AUDIENCE, VITE_AUTH_AUDIENCE_PARAM  the login's audience parameter, as in browser
+//                      mode (with the dev server: resource=<the notes API's audience>)
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -67,7 +66,9 @@ async function main() {
         tagsApiUrl: servers.tags?.url ?? null,
         tagsResource: settings.tagsResource,
         ...(env.BFF_SCOPE?.trim() ? { scope: env.BFF_SCOPE.trim() } : {}),
-        ...(settings.externalIssuer ? audienceParams(env) : {}),
+        // The notes API's resource next to the tags API's (which the BFF names itself), so the
+        // session's own token is for the notes API, as in browser mode.
+        ...(settings.externalIssuer ? audienceParams(env) : settings.audience ? { authorizeParams: { resource: settings.audience } } : {}),
       }),
     );
     app.serve({ root: outDir, bff });

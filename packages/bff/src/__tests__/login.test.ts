@@ -38,6 +38,19 @@ describe('GET /bff/login', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
+  it('names every API resource as a resource parameter (RFC 8707), once, beside one from authorizeParams', async () => {
+    const { bff } = testBff({
+      authorizeParams: { resource: 'http://localhost:4001' },
+      apis: [
+        { path: '/api/notes', target: 'https://api.example/notes', resource: 'http://localhost:4001' },
+        { path: '/api/tags', target: 'https://api.example/tags', resource: 'http://localhost:4002' },
+        { path: '/api/plain', target: 'https://api.example/plain' },
+      ],
+    });
+    const response = await new Browser(bff).fetch('/bff/login');
+    expect(new URL(response.headers.get('location') as string).searchParams.getAll('resource')).toEqual(['http://localhost:4001', 'http://localhost:4002']);
+  });
+
   it('keeps the pending login in a sealed, HttpOnly, SameSite=Lax, 10-minute __Host- cookie', async () => {
     const { bff } = testBff();
     const response = await bff.fetch(new Request(`${APP}/bff/login`));

@@ -16,8 +16,8 @@ function returnToOf(config: BffConfig, url: URL): string {
 }
 
 /**
- * The authorization request URL: code flow, PKCE S256, `state`, `nonce`, the configured scope
- * and extra parameters.
+ * The authorization request URL: code flow, PKCE S256, `state`, `nonce`, the configured scope,
+ * extra parameters and a `resource` for every API that names one.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1, https://www.rfc-editor.org/rfc/rfc7636#section-4.3
  */
@@ -35,6 +35,9 @@ function authorizationUrl(config: BffConfig, endpoint: string, login: PendingLog
     code_challenge_method: 'S256',
   };
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  // Every API's resource (RFC 8707 §2), as the browser client asks: strict servers grant only
+  // the resources named here, and each API's token is got for its resource later.
+  for (const { resource } of config.apis) if (resource && !url.searchParams.getAll('resource').includes(resource)) url.searchParams.append('resource', resource);
   return url.href;
 }
 
