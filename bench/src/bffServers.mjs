@@ -81,6 +81,7 @@ async function startProxies() {
       },
       async stop() {
         await Promise.all([close(app.server), close(bare.server)]);
+        await mounted.bff?.close?.(); // releases the store (nothing to release for the memory store)
         return {};
       },
     },
