@@ -63,7 +63,11 @@ export function nodeHandler(
       return;
     }
     const aborter = new AbortController();
-    res.once('close', () => aborter.abort());
+    // Only a client that went away before the answer was sent aborts the work (an abort per
+    // finished response would cost a DOMException each).
+    res.once('close', () => {
+      if (!res.writableFinished) aborter.abort();
+    });
     let request: Request;
     try {
       request = toRequest(req, url, aborter.signal);

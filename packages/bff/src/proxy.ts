@@ -43,8 +43,9 @@ export async function proxy(config: BffConfig, tokens: TokenKeeper, request: Req
       ...(hasBody ? { duplex: 'half' } : {}),
     } as RequestInit);
   } catch (cause) {
-    // The operator sees why; the browser sees which API, not the cause (it may name internals).
-    config.onError(cause);
+    // The operator sees why (not when the browser itself went away); the browser sees which API,
+    // not the cause (it may name internals).
+    if (!request.signal.aborted) config.onError(cause);
     return json(502, { error: 'bad_gateway', message: `the API at ${target.origin} could not be reached` });
   }
   return new Response(NULL_BODY.includes(upstream.status) ? null : upstream.body, {
