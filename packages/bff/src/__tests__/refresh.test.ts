@@ -24,6 +24,21 @@ async function signedIn(options: Parameters<typeof testBff>[0] = {}, serverOptio
   return { ...made, browser };
 }
 
+/** Holds the next token requests at the authorization server until `release()`. */
+function holdTokenEndpoint(): { arrived(): boolean; release(): void } {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let arrived = false;
+  server.use(
+    http.post(`${ISSUER}/token`, async () => {
+      arrived = true;
+      await gate;
+      return undefined;
+    }),
+  );
+  return { arrived: () => arrived, release: () => release() };
+}
+
 describe('refresh at the server', () => {
   it('uses the token while it is fresh, and refreshes it once it is due (30 s left)', async () => {
     const { browser } = await signedIn();
@@ -144,23 +159,14 @@ describe('refresh at the server', () => {
 
   it('logout waits for a refresh on its way and revokes the newest refresh token', async () => {
     const { browser } = await signedIn();
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let arrived = false;
-    server.use(
-      http.post(`${ISSUER}/token`, async () => {
-        arrived = true;
-        await gate;
-        return undefined;
-      }),
-    );
+    const held = holdTokenEndpoint();
     later(61_000);
     const call = tokenSent(browser);
-    await vi.waitFor(() => expect(arrived).toBe(true));
+    await vi.waitFor(() => expect(held.arrived()).toBe(true));
     const logout = browser.app('/bff/logout', { method: 'POST' });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(as.requests.revocation).toHaveLength(0);
-    release();
+    held.release();
     await call;
     await logout;
     expect(as.requests.revocation.map((form) => form.get('token'))).toEqual([expect.stringMatching(/^rt-2-/)]);
@@ -169,26 +175,17 @@ describe('refresh at the server', () => {
 
   it('a back-channel logout during a refresh wins: the refreshed session is not written back', async () => {
     const { browser } = await signedIn();
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let arrived = false;
-    server.use(
-      http.post(`${ISSUER}/token`, async () => {
-        arrived = true;
-        await gate;
-        return undefined;
-      }),
-    );
+    const held = holdTokenEndpoint();
     later(61_000);
     const call = browser.app('/api/notes');
-    await vi.waitFor(() => expect(arrived).toBe(true));
+    await vi.waitFor(() => expect(held.arrived()).toBe(true));
     const logout = await browser.fetch('/bff/backchannel-logout', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ logout_token: await as.logoutToken({ sid: 'sid-1' }) }).toString(),
     });
     expect(logout.status).toBe(200);
-    release();
+    held.release();
     expect((await call).status).toBe(401);
     expect((await browser.app('/bff/user')).status).toBe(401);
   });
