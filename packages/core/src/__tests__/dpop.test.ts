@@ -7,6 +7,7 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../errors.js';
 import { CLIENT_ID, fakeServer, json, makeClient, REDIRECT_URI, signIn, startLogin, TOKEN_ENDPOINT, ISSUER } from './fixtures.js';
+import { deleteKey, readKey } from './dpopKeyStore.js';
 import { server } from './msw.js';
 import { createMemoryStorage } from '../storage.js';
 import type { StorageLike } from '../types.js';
@@ -240,32 +241,3 @@ describe('dpop: true — API requests', () => {
     expect(await client.getAuthHeaders({ url: `${API}/notes` })).toEqual({ Authorization: `Bearer ${client.getState().tokens?.accessToken}` });
   });
 });
-
-/** The key pair stored under `id` in fake-indexeddb, read the way the client stores it. */
-async function readKey(id: string): Promise<CryptoKeyPair | undefined> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const open = indexedDB.open('pkce-auth', 1);
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  const record = await new Promise<{ keys: CryptoKeyPair } | undefined>((resolve, reject) => {
-    const get = db.transaction('dpop-keys', 'readonly').objectStore('dpop-keys').get(id);
-    get.onsuccess = () => resolve(get.result as { keys: CryptoKeyPair } | undefined);
-    get.onerror = () => reject(get.error);
-  });
-  db.close();
-  return record?.keys;
-}
-
-async function deleteKey(id: string): Promise<void> {
-  const db = await new Promise<IDBDatabase>((resolve) => {
-    const open = indexedDB.open('pkce-auth', 1);
-    open.onsuccess = () => resolve(open.result);
-  });
-  await new Promise((resolve) => {
-    const del = db.transaction('dpop-keys', 'readwrite').objectStore('dpop-keys').delete(id);
-    del.onsuccess = resolve;
-  });
-  db.close();
-}
-

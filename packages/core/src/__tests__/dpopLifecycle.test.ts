@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStorage } from '../storage.js';
 import type { StorageLike } from '../types.js';
 import { CLIENT_ID, fakeServer, ISSUER, makeClient, REDIRECT_URI, signIn, startLogin, TOKEN_ENDPOINT } from './fixtures.js';
+import { clearKeys as clearClientKeys, keyIds as storedKeyIds } from './dpopKeyStore.js';
 import { server } from './msw.js';
 
 const SESSION_KEY = `pkce-auth:${CLIENT_ID}:session`;
@@ -20,33 +21,8 @@ afterEach(() => {
 
 const storedKey = (storage: StorageLike): string | undefined => (JSON.parse(storage.getItem(SESSION_KEY) ?? '{}') as { dpopKey?: string }).dpopKey;
 
-/** The ids of every key record in the (fake) IndexedDB. */
-async function keyIds(): Promise<string[]> {
-  const db = await new Promise<IDBDatabase>((resolve, reject) => {
-    const open = indexedDB.open('pkce-auth', 1);
-    open.onupgradeneeded = () => open.result.createObjectStore('dpop-keys');
-    open.onsuccess = () => resolve(open.result);
-    open.onerror = () => reject(open.error);
-  });
-  const ids = await new Promise<string[]>((resolve) => {
-    const all = db.transaction('dpop-keys', 'readonly').objectStore('dpop-keys').getAllKeys();
-    all.onsuccess = () => resolve(all.result.map(String));
-  });
-  db.close();
-  return ids.filter((id) => id.startsWith(`pkce-auth:${CLIENT_ID}:`));
-}
-
-async function clearKeys(): Promise<void> {
-  for (const id of await keyIds()) {
-    await new Promise<void>((resolve) => {
-      const open = indexedDB.open('pkce-auth', 1);
-      open.onsuccess = () => {
-        const del = open.result.transaction('dpop-keys', 'readwrite').objectStore('dpop-keys').delete(id);
-        del.onsuccess = () => (open.result.close(), resolve());
-      };
-    });
-  }
-}
+const keyIds = (): Promise<string[]> => storedKeyIds(CLIENT_ID);
+const clearKeys = (): Promise<void> => clearClientKeys(CLIENT_ID);
 
 async function dpopSession(serverOpts: Parameters<typeof fakeServer>[0] = {}, storage = createMemoryStorage()) {
   await clearKeys();
