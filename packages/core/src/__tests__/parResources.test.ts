@@ -210,6 +210,14 @@ describe('per-API tokens (RFC 8707)', () => {
     await expect(client.getAuthHeaders({ url: '/api/notes', method: 5 as never })).rejects.toMatchObject({ code: 'invalid_config' });
   });
 
+  it('API tokens count towards the session’s 5 refreshes a minute: the 6th API in a minute is refused without a request', async () => {
+    const { fake, client } = await withApis();
+    for (let i = 1; i <= 5; i++) await client.getAccessToken({ resource: `https://api${i}.example.com/` });
+    await expect(client.getAccessToken({ resource: 'https://api6.example.com/' })).rejects.toMatchObject({ code: 'network_error', message: expect.stringContaining('refresh paused') });
+    expect(refreshes(fake)).toHaveLength(5);
+    expect(client.getState().status).toBe('authenticated');
+  });
+
   it('rejects an apis[].resource that is not an absolute URI, or has a fragment', () => {
     expect(() => makeClient({ apis: [{ url: TAGS, resource: 'tags' }] })).toThrow(expect.objectContaining({ code: 'invalid_config', message: expect.stringContaining('apis[0].resource') }));
     expect(() => makeClient({ apis: [{ url: TAGS, resource: 'https://tags.example.com/#x' }] })).toThrow(expect.objectContaining({ code: 'invalid_config' }));
