@@ -12,6 +12,8 @@
  * - `invalid_id_token`: the ID token's claims failed validation (`iss`, `aud`, `azp`, `exp`, `iat`, `nonce`).
  * - `network_error`: the server could not be reached or answered with a 5xx.
  * - `login_required`: there is no session (or it ended); call `login()`.
+ * - `revocation_refused`: the revocation endpoint refused with a bare 4xx (no OAuth error body),
+ *   typically because the server does not let this client revoke; signed out locally anyway.
  */
 export type AuthErrorCode =
   | 'invalid_config'
@@ -24,7 +26,8 @@ export type AuthErrorCode =
   | 'invalid_token_response'
   | 'invalid_id_token'
   | 'network_error'
-  | 'login_required';
+  | 'login_required'
+  | 'revocation_refused';
 
 /** Extra details an {@link AuthError} may carry. */
 export interface AuthErrorDetails {

@@ -11,6 +11,13 @@ export type { ServerMetadata } from './protocol/discovery.js';
 export type { RequestContext } from './protocol/http.js';
 export type { TokenSet } from './protocol/tokenResponse.js';
 export { createMemoryStorage } from './storage.js';
+export { auth0, type Auth0Options } from './providers/auth0.js';
+export { cognito, type CognitoOptions } from './providers/cognito.js';
+export { entra, type EntraOptions } from './providers/entra.js';
+export { google } from './providers/google.js';
+export { keycloak, type KeycloakOptions } from './providers/keycloak.js';
+export { okta, type OktaOptions } from './providers/okta.js';
+export type { ProviderPreset } from './providers/preset.js';
 // The URL rules the client applies, for servers that must apply the same (the BFF).
 export { normalizeReturnTo, parseSecureUrl } from './url.js';
 export type * from './types.js';

@@ -113,6 +113,38 @@ export interface AuthClientOptions {
    * Default `'auto'`.
    */
   par?: boolean | 'auto';
+  /**
+   * Builds the URL `logout()` navigates to, for servers whose logout is not RP-Initiated Logout
+   * (Cognito's `/logout?client_id&logout_uri`, Auth0's `/v2/logout`); `undefined` skips the
+   * server logout. Default: the metadata's `end_session_endpoint` with `id_token_hint`,
+   * `client_id`, `post_logout_redirect_uri` and `state`. Set by the provider presets.
+   */
+  logoutUrl?: (ctx: LogoutUrlContext) => string | undefined;
+  /**
+   * For multi-tenant servers whose metadata names the issuer as a template, as Microsoft Entra ID
+   * does at `/common` and `/organizations` (`https://login.microsoftonline.com/{tenantid}/v2.0`):
+   * the discovered `issuer` must equal this template, and each ID token's `iss` must equal it
+   * with `{tenantid}` replaced by that token's own `tid` claim. Set by the `entra()` preset.
+   */
+  issuerTemplate?: string;
+  /**
+   * Set by presets of servers a browser cannot sign in at (Google: its token endpoint requires a
+   * client secret): {@link createAuthClient} rejects with `invalid_config` and this reason.
+   */
+  browserUnsupported?: string;
+}
+
+/** What {@link AuthClientOptions.logoutUrl} gets to build the logout URL. */
+export interface LogoutUrlContext {
+  /** The session's ID token, for `id_token_hint`. */
+  idToken?: string;
+  clientId: string;
+  /** Where to come back to: `logout({ returnTo })` made absolute, else `postLogoutRedirectUri`. */
+  postLogoutRedirectUri?: string;
+  /** The discovered `end_session_endpoint`, when there is one. */
+  endSessionEndpoint?: string;
+  /** `logout({ state })`, to be echoed back to the post-logout page. */
+  state?: string;
 }
 
 /** Options of {@link AuthClient.login}. */
@@ -129,6 +161,11 @@ export interface LogoutOptions {
   returnTo?: string;
   /** Clear the local session only: no revocation, no end-session redirect. */
   localOnly?: boolean;
+  /**
+   * A value the server echoes back to the post-logout page as `?state=` (RP-Initiated Logout 1.0
+   * §2; some servers redirect back only when it is there). Sent only when given.
+   */
+  state?: string;
 }
 
 /** The session client made by {@link createAuthClient}. */

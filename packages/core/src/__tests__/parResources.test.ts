@@ -54,12 +54,14 @@ describe('par — pushed authorization requests (RFC 9126)', () => {
     expect(pushed).toHaveLength(0);
   });
 
-  it('false never pushes, even where the metadata requires it', async () => {
+  it('false where the metadata requires pushing fails before redirecting, with nothing pushed or pending', async () => {
     fakeServer({ discovery: { pushed_authorization_request_endpoint: PAR, require_pushed_authorization_requests: true } });
     const pushed = parEndpoint();
-    const never = makeClient({ par: false });
-    expect((await startLogin(never.client, never.navigations)).has('code_challenge')).toBe(true);
+    const { client, navigations } = makeClient({ par: false });
+    await expect(client.login()).rejects.toMatchObject({ code: 'invalid_config', message: expect.stringMatching(/requires pushed authorization requests.*par: 'auto'/) });
+    expect(navigations).toEqual([]);
     expect(pushed).toHaveLength(0);
+    expect(Object.keys(sessionStorage).filter((key) => key.includes('pending'))).toEqual([]);
   });
 
   it('par: true against a server without a PAR endpoint rejects invalid_config and goes nowhere', async () => {

@@ -44,6 +44,9 @@ function pushes(config: ClientConfig, meta: ServerMetadata): boolean {
   if (config.par === true && !meta.pushed_authorization_request_endpoint) {
     throw new AuthError('invalid_config', `\`par: true\`, but ${meta.issuer} has no pushed_authorization_request_endpoint; use par: 'auto'`);
   }
+  if (config.par === false && meta.require_pushed_authorization_requests === true) {
+    throw new AuthError('invalid_config', `${meta.issuer} requires pushed authorization requests, but \`par: false\`; use par: 'auto'`);
+  }
   return config.par === true || (config.par === 'auto' && meta.require_pushed_authorization_requests === true);
 }
 

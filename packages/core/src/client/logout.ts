@@ -1,12 +1,13 @@
 import * as oauth from 'oauth4webapi';
 import { AuthError } from '../errors.js';
-import { noop } from '../objects.js';
+import { defined, noop } from '../objects.js';
 import type { ServerMetadata } from '../protocol/discovery.js';
 import { requestError } from '../protocol/http.js';
 import { revoke } from '../protocol/revocation.js';
-import type { LogoutOptions } from '../types.js';
-import { normalizeReturnTo } from '../url.js';
+import type { LogoutOptions, LogoutUrlContext } from '../types.js';
+import { normalizeReturnTo, parseSecureUrl } from '../url.js';
 import type { AuthStateStore } from './authState.js';
+import { keepLogoutWarning, takeLogoutWarning } from './logoutWarning.js';
 import type { ClientConfig } from './options.js';
 import type { Refresher } from './refresher.js';
 import type { MetadataSource } from './serverMetadata.js';
@@ -45,36 +46,61 @@ const notRevoked = (cause: unknown): AuthError => {
   });
 };
 
-function endSessionUrl(meta: ServerMetadata, session: StoredSession, config: ClientConfig, returnTo: string | undefined): string | undefined {
-  if (!meta.end_session_endpoint) return undefined;
-  const url = new URL(meta.end_session_endpoint);
-  const postLogout = returnTo ? new URL(normalizeReturnTo(returnTo, config.origin), config.origin).href : config.postLogoutRedirectUri;
-  const params = { id_token_hint: session.tokens.idToken, client_id: config.clientId, post_logout_redirect_uri: postLogout };
+/** The end-session URL of RP-Initiated Logout 1.0 §2, or none when the server has no endpoint. */
+function endSessionUrl(ctx: LogoutUrlContext): string | undefined {
+  if (!ctx.endSessionEndpoint) return undefined;
+  const url = new URL(ctx.endSessionEndpoint);
+  const params = { id_token_hint: ctx.idToken, client_id: ctx.clientId, post_logout_redirect_uri: ctx.postLogoutRedirectUri, state: ctx.state };
   for (const [key, value] of Object.entries(params)) if (value) url.searchParams.set(key, value);
   return url.href;
+}
+
+/** Where to go to end the server's session: the `logoutUrl` option's URL, else end-session's. */
+function logoutUrlOf(meta: ServerMetadata, session: StoredSession, config: ClientConfig, opts: LogoutOptions): string | undefined {
+  const ctx: LogoutUrlContext = defined({
+    idToken: session.tokens.idToken,
+    clientId: config.clientId,
+    postLogoutRedirectUri: opts.returnTo ? new URL(normalizeReturnTo(opts.returnTo, config.origin), config.origin).href : config.postLogoutRedirectUri,
+    endSessionEndpoint: meta.end_session_endpoint,
+    state: opts.state,
+  });
+  if (!config.logoutUrl) return endSessionUrl(ctx);
+  const url = config.logoutUrl(ctx);
+  return url === undefined ? undefined : parseSecureUrl(url, 'the URL `logoutUrl` returned').href;
+}
+
+/** Revokes the refresh token (RFC 7009); returns where to end the server's session, and what failed. */
+async function revokeAndLocate(deps: LogoutDeps, ended: StoredSession, opts: LogoutOptions): Promise<{ url?: string | undefined; warning?: AuthError }> {
+  let meta: ServerMetadata;
+  try {
+    meta = await deps.metadata.get();
+  } catch (cause) {
+    return { warning: notRevoked(cause) };
+  }
+  let warning: AuthError | undefined;
+  const { refreshToken } = ended.tokens;
+  if (refreshToken && meta.revocation_endpoint) {
+    await revoke(meta, deps.config.client, oauth.None(), refreshToken, 'refresh_token', deps.config.ctx).catch((cause: unknown) => {
+      warning = notRevoked(cause);
+    });
+  }
+  return { url: logoutUrlOf(meta, ended, deps.config, opts), ...(warning ? { warning } : {}) };
 }
 
 export function createLogout(deps: LogoutDeps): Logout {
   const { config, session, state } = deps;
   let departures = 0;
   let onItsWay: Promise<unknown> | undefined;
+  const leftBehind = takeLogoutWarning(config);
+  if (leftBehind) state.setError(leftBehind);
 
-  /** Revokes the refresh token (RFC 7009), then navigates to the end-session endpoint; true when it did. */
-  async function endServerSession(ended: StoredSession, returnTo: string | undefined): Promise<boolean> {
-    let meta: ServerMetadata;
-    try {
-      meta = await deps.metadata.get();
-    } catch (cause) {
-      // Signed out here already; as with a failed revocation, say what the server did not hear.
-      state.setError(notRevoked(cause));
-      return false;
-    }
-    const { refreshToken } = ended.tokens;
-    if (refreshToken && meta.revocation_endpoint) {
-      await revoke(meta, config.client, oauth.None(), refreshToken, 'refresh_token', config.ctx).catch((cause: unknown) => state.setError(notRevoked(cause)));
-    }
-    const url = endSessionUrl(meta, ended, config, returnTo);
+  /** Navigates to the server's logout, keeping what went wrong for the page after; true when it did. */
+  async function endServerSession(ended: StoredSession, opts: LogoutOptions): Promise<boolean> {
+    const { url, warning } = await revokeAndLocate(deps, ended, opts);
+    if (warning) state.setError(warning);
     if (!url) return false;
+    // The page is about to leave: the warning must still be there when the person is back.
+    if (warning) keepLogoutWarning(config, warning);
     config.navigate(url);
     departures++;
     return true;
@@ -89,7 +115,7 @@ export function createLogout(deps: LogoutDeps): Logout {
     // Signed out: the key its tokens were bound to is being deleted; let that finish before leaving.
     await deps.dpopKeys?.settled();
     if (opts.localOnly || !ended) return;
-    await endServerSession(ended, opts.returnTo);
+    await endServerSession(ended, opts);
   }
 
   return {

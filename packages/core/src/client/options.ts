@@ -21,6 +21,9 @@ export interface ClientConfig {
   readonly openid: boolean;
   readonly authorizeParams: Readonly<Record<string, string>>;
   readonly postLogoutRedirectUri: string | undefined;
+  readonly logoutUrl: AuthClientOptions['logoutUrl'];
+  /** The multi-tenant issuer template (Entra's `{tenantid}`), when given. */
+  readonly issuerTemplate: string | undefined;
   readonly leewayMs: number;
   readonly autoRefresh: boolean;
   readonly ctx: RequestContext;
@@ -86,6 +89,17 @@ function parseApis(apis: AuthClientOptions['apis'], origin: string): ApiTarget[]
   return apis.map(parseApi);
 }
 
+/** The options the provider presets set: checked here so a typo fails at start, not at logout. */
+function parseProviderOptions(options: AuthClientOptions): Pick<ClientConfig, 'logoutUrl' | 'issuerTemplate'> {
+  const { logoutUrl, issuerTemplate, browserUnsupported } = options;
+  if (browserUnsupported !== undefined) fail(`this server cannot sign in a browser app: ${browserUnsupported}`);
+  if (logoutUrl !== undefined && typeof logoutUrl !== 'function') fail('`logoutUrl` must be a function returning a URL or undefined');
+  if (issuerTemplate !== undefined && !(parseSecureUrl(issuerTemplate, '`issuerTemplate`') && issuerTemplate.includes('{tenantid}'))) {
+    fail('`issuerTemplate` must be an https URL containing `{tenantid}`');
+  }
+  return { logoutUrl, issuerTemplate };
+}
+
 function defaultNavigate(url: string): void {
   const loc = pageLocation();
   if (!loc) fail('no location to navigate: pass `navigate`');
@@ -121,6 +135,7 @@ export function resolveOptions(options: AuthClientOptions): ClientConfig {
   if (par !== 'auto' && typeof par !== 'boolean') fail("`par` must be 'auto', true or false");
   const [session, pending, shared] = resolveStorage(options.storage);
   return Object.freeze({
+    ...parseProviderOptions(options),
     clientId,
     redirectUri,
     redirect: redirect as URL,

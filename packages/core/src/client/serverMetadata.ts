@@ -25,17 +25,35 @@ function checkUsable(meta: ServerMetadata, needs: readonly ('authorization_endpo
   return meta;
 }
 
+/**
+ * oauth4webapi's hook for the expected `iss` of a JWT, exported but left out of its types; its
+ * author's openid-client uses it the same way for Entra ID's `{tenantid}` issuer.
+ */
+const EXPECTED_ISSUER = (oauth as unknown as { _expectedIssuer: symbol })._expectedIssuer;
+
+/**
+ * The server as oauth4webapi sees it; with an issuer template, each ID token's `iss` is expected
+ * to be the template filled with that token's own `tid` (a tenant id: letters, digits, dashes).
+ */
+function authorizationServer(meta: ServerMetadata, template: string | undefined): oauth.AuthorizationServer {
+  if (!template) return meta as oauth.AuthorizationServer;
+  const tenantIssuer = ({ claims }: { claims: { tid?: unknown } }): string =>
+    typeof claims.tid === 'string' && /^[\w-]+$/.test(claims.tid) ? template.replace('{tenantid}', claims.tid) : template;
+  return { ...meta, [EXPECTED_ISSUER]: tenantIssuer } as oauth.AuthorizationServer;
+}
+
 export function createMetadataSource(config: ClientConfig): MetadataSource {
-  const { endpoints, issuer } = config;
+  const { endpoints, issuer, issuerTemplate } = config;
+  const expectedIssuer = issuerTemplate ?? issuer;
   return {
-    get: async () => endpoints ?? checkUsable(await discover(issuer, config.ctx)),
+    get: async () => endpoints ?? checkUsable(await discover(issuer, { ...config.ctx, expectedIssuer: issuerTemplate })),
     forPendingLogin(stored) {
       if (endpoints) return endpoints;
-      if (stored.issuer !== issuer) {
-        throw new AuthError('state_mismatch', `this sign-in was started for another issuer (${stored.issuer}, not ${issuer}); start the login again`);
+      if (stored.issuer !== expectedIssuer) {
+        throw new AuthError('state_mismatch', `this sign-in was started for another issuer (${stored.issuer}, not ${expectedIssuer}); start the login again`);
       }
       return checkUsable(stored, ['token_endpoint']);
     },
-    tokenEndpoint: (meta) => ({ as: meta as oauth.AuthorizationServer, client: config.client, auth: oauth.None(), ctx: config.ctx }),
+    tokenEndpoint: (meta) => ({ as: authorizationServer(meta, issuerTemplate), client: config.client, auth: oauth.None(), ctx: config.ctx }),
   };
 }

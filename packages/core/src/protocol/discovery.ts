@@ -56,12 +56,13 @@ const discoveryCache = new Map<string, Promise<ServerMetadata>>();
 
 /**
  * Fetches and validates `<issuer>/.well-known/openid-configuration`; the metadata `issuer` must
- * equal `issuer` exactly. Results are cached for the page; a failure is not cached.
+ * equal `issuer` exactly (or `expectedIssuer`, a multi-tenant template). Results are cached for the
+ * page; a failure is not cached.
  *
  * @throws AuthError `issuer_mismatch`, `discovery_failed`, `network_error` or `invalid_config`.
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation
  */
-export function discover(issuer: string, opts: RequestContext & { cache?: boolean } = {}): Promise<ServerMetadata> {
+export function discover(issuer: string, opts: RequestContext & { cache?: boolean; expectedIssuer?: string | undefined } = {}): Promise<ServerMetadata> {
   const cache = opts.cache !== false;
   let promise = cache ? discoveryCache.get(issuer) : undefined;
   if (!promise) {
@@ -74,16 +75,16 @@ export function discover(issuer: string, opts: RequestContext & { cache?: boolea
   return promise;
 }
 
-async function fetchMetadata(issuerUrl: URL, issuer: string, ctx: RequestContext): Promise<ServerMetadata> {
+async function fetchMetadata(issuerUrl: URL, issuer: string, ctx: RequestContext & { expectedIssuer?: string | undefined }): Promise<ServerMetadata> {
   const response = await request(() => oauth.discoveryRequest(issuerUrl, { ...httpOptions<'GET', undefined>(issuerUrl, ctx), algorithm: 'oidc' }), issuer);
   const { status } = response;
   if (status >= 500) throw new AuthError('network_error', `discovery at ${issuer} answered HTTP ${status}; try again later`, { status });
   try {
-    return pickMetadata(await oauth.processDiscoveryResponse(issuerUrl, response));
+    return pickMetadata(await oauth.processDiscoveryResponse(ctx.expectedIssuer ? new URL(ctx.expectedIssuer) : issuerUrl, response));
   } catch (cause) {
     if (cause instanceof AuthError) throw cause;
     if ((cause as oauth.OperationProcessingError | undefined)?.code === oauth.JSON_ATTRIBUTE_COMPARISON) {
-      throw new AuthError('issuer_mismatch', `the discovered issuer is not "${issuer}" (trailing slash?)`, { cause });
+      throw new AuthError('issuer_mismatch', `the discovered issuer is not "${ctx.expectedIssuer ?? issuer}" (trailing slash?)`, { cause });
     }
     throw new AuthError('discovery_failed', `discovery at ${issuer} failed: ${(cause as Error).message}`, { cause, status });
   }

@@ -6,7 +6,7 @@ import { httpOptions, request, type RequestContext } from './http.js';
 /**
  * Revokes `token` (RFC 7009) at the metadata's revocation endpoint.
  *
- * @throws AuthError `token_error`, `network_error`, `invalid_token_response` or `invalid_config`.
+ * @throws AuthError `token_error`, `revocation_refused`, `network_error`, `invalid_token_response` or `invalid_config`.
  * @see https://www.rfc-editor.org/rfc/rfc7009
  */
 export async function revoke(
@@ -28,9 +28,19 @@ export async function revoke(
   try {
     await oauth.processRevocationResponse(response);
   } catch (cause) {
-    const { status } = response;
-    throw cause instanceof oauth.ResponseBodyError
-      ? new AuthError('token_error', `the revocation endpoint refused: ${cause.error}`, { error: cause.error, status, cause })
-      : new AuthError(status >= 500 ? 'network_error' : 'invalid_token_response', `the revocation endpoint answered HTTP ${status}`, { status, cause });
+    throw revocationError(response.status, cause);
   }
+}
+
+function revocationError(status: number, cause: unknown): AuthError {
+  if (cause instanceof oauth.ResponseBodyError) {
+    return new AuthError('token_error', `the revocation endpoint refused: ${cause.error}`, { error: cause.error, status, cause });
+  }
+  if (status >= 500) return new AuthError('network_error', `the revocation endpoint answered HTTP ${status}`, { status, cause });
+  if (status >= 400) {
+    // A bare 401/403 is how several servers say "this client may not revoke" (e.g. revocation
+    // turned off for the app client); it is a refusal, not a malformed answer.
+    return new AuthError('revocation_refused', `the revocation endpoint refused this client (HTTP ${status}, no error body); check that the server allows it to revoke tokens`, { status, cause });
+  }
+  return new AuthError('invalid_token_response', `the revocation endpoint answered HTTP ${status}`, { status, cause });
 }
