@@ -48,7 +48,7 @@ async function main() {
     const app = await startBffAppServer({ port: settings.appPort, host: 'localhost' });
     stops.push(() => app.stop());
     const servers = await startServers(settings, stops, {
-      clients: (defaultClients) => withBackchannelLogoutAt(defaultClients({ appOrigins: settings.appOrigins }), clientId, app.origin),
+      clients: (defaultClients) => withBackchannelLogoutAt(defaultClients({ appOrigins: settings.appOrigins, publicClientIds: settings.publicClientIds }), clientId, app.origin),
     });
 
     const outDir = await mkdtemp(join(tmpdir(), 'notes-bff-app-'));

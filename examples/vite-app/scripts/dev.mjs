@@ -13,6 +13,10 @@
 //   VITE_NOTES_API_URL      where the app calls the notes API; also the API's public origin for DPoP `htu`,
 //                           so an origin only (the API serves /notes at its root; a path is refused)
 //   APP_PORT                Vite port (default 5173)
+//   APP_ORIGINS             your own apps' origins, comma-separated (e.g. http://localhost:5190): each gets
+//                           <origin>/callback and the post-logout <origin>/ at the dev server (notes-spa and the
+//                           other app clients) and is allowed by the notes and tags APIs' CORS
+//   APP_CLIENT_IDS          more public clients at the dev server, comma-separated, registered like notes-spa
 //   NOTES_API_ISSUER        issuer the API trusts (default VITE_AUTH_ISSUER, else the dev server)
 //   NOTES_API_AUDIENCE      `aud` the API requires (default VITE_AUTH_AUDIENCE or http://localhost:4001; empty = no check)
 //   NOTES_API_READ_SCOPE / NOTES_API_WRITE_SCOPE   scope names (default notes:read / notes:write)

@@ -23,15 +23,20 @@ export function port(value, fallback) {
  * @param {string} mode Vite's mode: `development` for `pnpm dev`, `production` for the BFF mode's build
  */
 export function readSettings(vite, root, mode) {
-  const env = { ...vite.loadEnv(mode, root, ['VITE_', 'NOTES_API_', 'TAGS_API_', 'BFF_']), ...pickDefined(process.env) };
+  const env = { ...vite.loadEnv(mode, root, ['VITE_', 'NOTES_API_', 'TAGS_API_', 'BFF_', 'APP_ORIGINS', 'APP_CLIENT_IDS']), ...pickDefined(process.env) };
   const appPort = port(env.APP_PORT, 5173);
+  const ownOrigins = [`http://localhost:${appPort}`, `http://127.0.0.1:${appPort}`];
   const tagsResource = env.VITE_TAGS_RESOURCE?.trim() || 'http://localhost:4002';
   return {
     env,
     appPort,
     apiPort: port(env.NOTES_API_PORT, 4001),
     authPort: port(env.AUTH_PORT, 4000),
-    appOrigins: [`http://localhost:${appPort}`, `http://127.0.0.1:${appPort}`],
+    // This app's origins, then those of the person's own apps (APP_ORIGINS): each gets its
+    // redirect URIs at the dev server and is allowed by the APIs' CORS.
+    appOrigins: [...new Set([...ownOrigins, ...appOriginsOf(env.APP_ORIGINS)])],
+    // More public clients at the dev server (APP_CLIENT_IDS), each with the app origins' redirect URIs.
+    publicClientIds: listOf(env.APP_CLIENT_IDS),
     externalIssuer: env.VITE_AUTH_ISSUER?.trim() || undefined,
     audience: env.NOTES_API_AUDIENCE ?? env.VITE_AUTH_AUDIENCE ?? 'http://localhost:4001',
     tagsPort: port(env.TAGS_API_PORT, 4002),
@@ -43,6 +48,27 @@ export function readSettings(vite, root, mode) {
 }
 
 /** @typedef {ReturnType<typeof readSettings>} DevSettings */
+
+/**
+ * APP_ORIGINS: comma- or space-separated origins of one's own apps, each an http(s) origin (a
+ * trailing slash is dropped); anything else is refused, naming the variable.
+ * @param {string | undefined} value
+ * @returns {string[]}
+ */
+export function appOriginsOf(value) {
+  return listOf(value).map((entry) => {
+    const url = URL.parse(entry);
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || (url.pathname !== '/' || url.search || url.hash)) {
+      throw new Error(`APP_ORIGINS must list origins such as http://localhost:5190 (scheme://host[:port], comma-separated); got ${JSON.stringify(entry)}`);
+    }
+    return url.origin;
+  });
+}
+
+/** @param {string | undefined} value a comma- or space-separated list @returns {string[]} */
+function listOf(value) {
+  return value?.split(/[\s,]+/).filter(Boolean) ?? [];
+}
 
 /**
  * What to stop, in reverse order, on Ctrl-C or a failed start; `shutdown(code)` stops them and exits.
@@ -89,7 +115,8 @@ export async function startServers(settings, stops, options = {}) {
       appOrigins,
       ...(audience ? { resource: audience } : {}),
       tagsResource,
-      ...(clients ? { clients } : {}),
+      // With its own clients (dev-bff.mjs), the caller registers settings.publicClientIds there.
+      ...(clients ? { clients } : { publicClientIds: settings.publicClientIds }),
     });
     devServer = started;
     stops.push(() => started.stop());
@@ -149,6 +176,11 @@ export function printSummary(settings, { issuer, devServer, api, tags }, app) {
   if (devServer) {
     row('Authorization server', `${devServer.issuer}  (development only)`);
     row('Sign in as', 'demo / demo   (or alice / alice)');
+    for (const client of devServer.clients.filter((c) => c.token_endpoint_auth_method === 'none' && !c.require_pushed_authorization_requests)) {
+      row(`Client ${client.client_id}`, `redirect URIs ${(client.redirect_uris ?? []).join(', ')}`);
+    }
+    row('Your own app', 'APP_ORIGINS=http://localhost:5190 pnpm dev (comma-separated) registers <origin>/callback');
+    row('', 'and <origin>/ at the dev server and allows <origin> at the APIs; APP_CLIENT_IDS=<id> adds a public client');
   } else {
     row('Authorization server', issuer);
   }

@@ -22,6 +22,8 @@ export interface DefaultClientsOptions {
   resourceScopes?: string;
   machineScopes?: string;
   tagsScopes?: string;
+  /** Ids of more public clients like `notes-spa` (same redirect URIs, scopes and grants), one per app that wants its own id. */
+  publicClientIds?: readonly string[];
 }
 
 /**
@@ -42,7 +44,19 @@ export function defaultClients(opts: DefaultClientsOptions = {}): ClientMetadata
   const spaScope = joinScopes(OIDC_SCOPES, resourceScopes, opts.tagsScopes ?? DEFAULT_TAGS_SCOPES).join(' ');
   const machineScope = joinScopes(resourceScopes, opts.machineScopes ?? DEFAULT_MACHINE_SCOPES).join(' ');
   const spa = spaClient(origins, spaScope);
-  return [spa, parSpaClient(spa), machineClient(machineScope), webClient(webRedirectUris, personScope), bffClient(origins, spaScope)];
+  const defaults = [spa, parSpaClient(spa), machineClient(machineScope), webClient(webRedirectUris, personScope), bffClient(origins, spaScope)];
+  return [...defaults, ...publicClients(defaults, spa, opts.publicClientIds ?? [])];
+}
+
+/** More public clients: `notes-spa` under another id and name; an id already taken is refused. */
+function publicClients(taken: ClientMetadata[], spa: ClientMetadata, ids: readonly string[]): ClientMetadata[] {
+  const used = new Set(taken.map((c) => c.client_id));
+  return ids.map((id) => {
+    if (!/^[\w.~-]+$/.test(id)) throw new Error(`client id "${id}" must be letters, digits, "-", ".", "_" or "~"`);
+    if (used.has(id)) throw new Error(`client id "${id}" is already registered; pick another name`);
+    used.add(id);
+    return { ...spa, client_id: id, client_name: id };
+  });
 }
 
 /** `notes-spa`: public, PKCE, refresh tokens, a redirect URI per app origin. */
@@ -120,6 +134,11 @@ function bffClient(origins: string[], scope: string): ClientMetadata {
   };
 }
 
+/** The origin of an app URL (`http://localhost:5190/` → `http://localhost:5190`); anything but an http(s) URL is refused. */
 export function toOrigin(value: string): string {
-  return new URL(value).origin;
+  const url = URL.parse(value.trim());
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new Error(`app origin "${value}" is not an http(s) origin such as http://localhost:5190`);
+  }
+  return url.origin;
 }

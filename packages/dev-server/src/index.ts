@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import type { Provider } from 'oidc-provider';
+import type { ClientMetadata, Provider } from 'oidc-provider';
 import { forbidFramingOfHtml } from './http.js';
 import { listen } from './httpServer.js';
 import { routeRequests } from './interactions.js';
@@ -22,6 +22,7 @@ export { DEFAULT_ACCOUNTS, DEMO_ACCOUNT } from './accounts.js';
 export type { DevAccount } from './accounts.js';
 export { CLIENTS, defaultClients } from './clients.js';
 export type { DefaultClientsOptions } from './clients.js';
+export { describeClients, HOW_TO_ADD_AN_APP } from './registrations.js';
 export { DEFAULT_PORT, DEFAULT_RESOURCE, DEFAULT_TAGS_RESOURCE } from './options.js';
 export type { DevServerOptions } from './options.js';
 
@@ -35,6 +36,8 @@ export interface DevServer {
   resource: string;
   /** The resource indicator / JWT access-token audience of the second API (tags). */
   tagsResource: string;
+  /** The registered clients' metadata (redirect URIs included), as given to oidc-provider. */
+  clients: readonly ClientMetadata[];
   /** The oidc-provider instance (an EventEmitter: `provider.on('grant.success', …)`). */
   provider: Provider;
   /** Closes the server and every open connection; resolves once closed. */
@@ -69,6 +72,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     port: server.port,
     resource: opts.resource,
     tagsResource: opts.tagsResource,
+    clients: opts.clients,
     provider,
     stop() {
       return server.stop();

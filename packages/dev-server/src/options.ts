@@ -26,6 +26,8 @@ export interface DevServerOptions {
   clients?: ClientMetadata[];
   /** Extra app origins (e.g. `http://127.0.0.1:53123`): each adds `<origin>/callback` as a redirect URI and `<origin>/` as a post-logout redirect URI of `notes-spa`, and is allowed by CORS. Default `[]`. */
   appOrigins?: string[];
+  /** Ids of more public clients, each registered like `notes-spa` (its redirect URIs, including every `appOrigins` entry, its scopes and grants) under its own id, for an app of one's own. Default `[]`. */
+  publicClientIds?: string[];
   /** Redirect URIs of the confidential `notes-web` client. Default `['http://127.0.0.1:5174/callback']`. */
   webRedirectUris?: string[];
   /** Accounts that can sign in, instead of {@link DEFAULT_ACCOUNTS}. */
@@ -81,6 +83,9 @@ export function resolveOptions(options: DevServerOptions): ResolvedOptions {
   if (new URL(tagsResource).href === new URL(resource).href) {
     throw new Error(`tagsResource must differ from resource (${resource})`);
   }
+  if (options.clients && options.publicClientIds?.length) {
+    throw new Error('publicClientIds adds to the default clients; with `clients`, list those clients there instead');
+  }
   const appOrigins = (options.appOrigins ?? []).map(toOrigin);
   const clients =
     options.clients ??
@@ -89,6 +94,7 @@ export function resolveOptions(options: DevServerOptions): ResolvedOptions {
       resourceScopes,
       machineScopes,
       tagsScopes: tagsScope,
+      publicClientIds: options.publicClientIds ?? [],
       ...(options.webRedirectUris ? { webRedirectUris: options.webRedirectUris } : {}),
     });
   return {

@@ -1,12 +1,15 @@
 /** The oidc-provider configuration of the dev server, built from its resolved options. */
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
-import type { Configuration } from 'oidc-provider';
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { accountBySub } from './accounts.js';
 import type { DevAccount } from './accounts.js';
 import { memoryAdapters } from './memoryAdapter.js';
 import type { OidcErrors } from './oidcProvider.js';
 import type { ResolvedOptions } from './options.js';
+import { backToAppUrl } from './backToApp.js';
+import { interactionUrl } from './interactions.js';
 import { logoutPage, oauthErrorPage, signedOutPage } from './pages.js';
+import type { ErrorPageClient } from './pages.js';
 import { resourceIndicators } from './resources.js';
 import { OIDC_SCOPES, unique } from './scopes.js';
 
@@ -35,10 +38,10 @@ export function providerConfiguration(opts: ResolvedOptions, errors: OidcErrors)
     rotateRefreshToken: true,
     ttl: ttl(opts),
     clientBasedCORS: clientBasedCors(opts.appOrigins),
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    renderError: (ctx, out) => {
+    interactions: { url: (_ctx, interaction) => interactionUrl(interaction.uid, interaction.params) },
+    renderError: async (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = oauthErrorPage(out);
+      ctx.body = oauthErrorPage(out, await errorPageClient(ctx));
     },
     features: features(opts, errors),
     fetch: loopbackFetch,
@@ -53,6 +56,18 @@ export function providerConfiguration(opts: ResolvedOptions, errors: OidcErrors)
 function loopbackFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
   const { dispatcher: _ssrfGuard, ...rest } = (init ?? {}) as RequestInit & { dispatcher?: unknown };
   return globalThis.fetch(input, rest);
+}
+
+/**
+ * The registered client of a failed request (the one oidc-provider found, else the `client_id`
+ * it names): for the error page's redirect URIs and "Back to the app".
+ */
+async function errorPageClient(ctx: KoaContextWithOIDC): Promise<ErrorPageClient | undefined> {
+  const params = (ctx.oidc?.params ?? (ctx.method === 'POST' ? ctx.oidc?.body : ctx.query) ?? {}) as Record<string, unknown>;
+  const clientId = params['client_id'];
+  const client = ctx.oidc?.client ?? (typeof clientId === 'string' ? await ctx.oidc?.provider.Client.find(clientId).catch(() => undefined) : undefined);
+  if (!client) return undefined;
+  return { clientId: client.clientId, redirectUris: client.redirectUris ?? [], backUrl: backToAppUrl(client, params['redirect_uri'] ?? params['post_logout_redirect_uri']) };
 }
 
 function signingKey(): Record<string, unknown> {
