@@ -1,12 +1,11 @@
 // The servers of the BFF proxy benchmark (bff.mjs), each role in its own worker thread so the load
-// generator (autocannon, on the main thread), the proxies under test and the upstream never share an
-// event loop:
+// generator (autocannon, on the main thread), the bare proxy and the upstream never share an event loop:
 // - `upstream`: the dev server (oidc-provider, the confidential `notes-bff` client registered for the
-//   proxies' origin) and the example's notes API (`createNotesApi`: JWT checked with jose against the
+//   BFFs' origins) and the example's notes API (`createNotesApi`: JWT checked with jose against the
 //   JWKS, issuer, audience, typ, scope), counting the refresh grants the server answers;
-// - `proxies`: the BFF (`createBff` mounted with `bff.node` on node:http, `apis: [{ path: '/api/notes' }]`)
-//   and the baseline of the design's target, a bare node:http reverse proxy that forwards to the same
-//   notes API with a fixed `Authorization` header.
+// - `proxies`: the baseline of the design's target, a bare node:http reverse proxy that forwards to
+//   the same notes API with a fixed `Authorization` header. (The BFFs under test run in child
+//   processes of their own: bffProcess.mjs.)
 // Commands arrive as `{ id, cmd, ...args }` and are answered `{ id, result }` or `{ id, error }`.
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -52,46 +51,28 @@ function bareProxy(route) {
 }
 
 async function startProxies() {
-  const mounted = {};
-  const app = await listen((req, res) => {
-    if (!mounted.bff) return void res.writeHead(503).end();
-    void mounted.bff.node(req, res, () => res.writeHead(404, { 'content-type': 'text/plain' }).end('not the BFF'));
-  });
   const route = {};
   const bare = await listen(bareProxy(route));
-  // What the BFF hands its onError (by kind), counted instead of printed.
-  const bffErrors = {};
   return {
-    info: { bffOrigin: app.origin, bareOrigin: bare.origin },
+    info: { bareOrigin: bare.origin },
     commands: {
-      async configure({ issuer, notesTarget, bearer, bffOptions }) {
-        const { createBff } = await import('@pkce-auth/bff');
-        const { CLIENTS } = await import('@pkce-auth/dev-server');
-        const onError = (error) => {
-          const kind = `${error?.name ?? 'Error'}: ${String(error?.message ?? error).split('\n')[0]}`;
-          bffErrors[kind] = (bffErrors[kind] ?? 0) + 1;
-        };
-        mounted.bff = createBff({ issuer, ...CLIENTS.bff, baseUrl: app.origin, apis: [{ path: '/api/notes', target: notesTarget }], onError, ...bffOptions });
+      async configure({ notesTarget, bearer }) {
         route.target = notesTarget;
         route.authorization = `Bearer ${bearer}`;
         return {};
       },
-      async bffErrors() {
-        return { ...bffErrors };
-      },
       async stop() {
-        await Promise.all([close(app.server), close(bare.server)]);
-        await mounted.bff?.close?.(); // releases the store (nothing to release for the memory store)
+        await close(bare.server);
         return {};
       },
     },
   };
 }
 
-async function startUpstream({ appOrigin, accessTokenTtl }) {
+async function startUpstream({ appOrigins, accessTokenTtl }) {
   const { startDevServer } = await import('@pkce-auth/dev-server');
   const { createNotesApi } = await import('../../examples/vite-app/server/notesApi.mjs');
-  const dev = await startDevServer({ port: 0, appOrigins: [appOrigin], accessTokenTtl });
+  const dev = await startDevServer({ port: 0, appOrigins, accessTokenTtl });
   const grants = { refresh: 0, refreshErrors: 0, other: 0 };
   dev.provider.on('grant.success', (ctx) => (ctx.oidc?.params?.grant_type === 'refresh_token' ? grants.refresh++ : grants.other++));
   dev.provider.on('grant.error', (ctx) => void (ctx.oidc?.params?.grant_type === 'refresh_token' && grants.refreshErrors++));
