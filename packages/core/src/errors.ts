@@ -14,6 +14,7 @@
  * - `login_required`: there is no session (or it ended); call `login()`.
  * - `revocation_refused`: the revocation endpoint refused with a bare 4xx (no OAuth error body),
  *   typically because the server does not let this client revoke; signed out locally anyway.
+ * - `login_cancelled`: the sign-in popup was blocked or closed before the server answered.
  */
 export type AuthErrorCode =
   | 'invalid_config'
@@ -27,7 +28,8 @@ export type AuthErrorCode =
   | 'invalid_id_token'
   | 'network_error'
   | 'login_required'
-  | 'revocation_refused';
+  | 'revocation_refused'
+  | 'login_cancelled';
 
 /** Extra details an {@link AuthError} may carry. */
 export interface AuthErrorDetails {

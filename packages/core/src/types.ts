@@ -155,6 +155,26 @@ export interface LoginOptions {
   params?: Record<string, string>;
 }
 
+/** Options of {@link AuthClient.loginWithPopup}. */
+export interface PopupLoginOptions {
+  /** Extra authorization-request parameters for this login only. */
+  params?: Record<string, string>;
+  /** The popup's size in CSS pixels. Default 500 × 600. */
+  popupSize?: { width: number; height: number };
+}
+
+/** What {@link AuthClient.handleCallback} resolves to. */
+export interface CallbackResult {
+  /** Where to go now: the same-origin path the login started from. */
+  returnTo: string;
+  /**
+   * Set when this page is a {@link AuthClient.loginWithPopup} popup: the response was handed to
+   * the opener (which exchanges the code) and the page is closing itself. Render "you can close
+   * this window"; do not navigate.
+   */
+  popup?: true;
+}
+
 /** Options of {@link AuthClient.logout}. */
 export interface LogoutOptions {
   /** Overrides `postLogoutRedirectUri` for this call. */
@@ -176,8 +196,23 @@ export interface AuthClient {
   subscribe(listener: () => void): () => void;
   /** Starts a login: stores a pending login and navigates to the authorization endpoint. Concurrent calls share one. */
   login(options?: LoginOptions): Promise<void>;
+  /**
+   * Signs in in a popup, keeping this page and its state. Call it from a click: the popup is
+   * opened before anything is awaited. Resolves when the state is `authenticated`; rejects
+   * `login_cancelled` when the popup is blocked or closed before the response (no pending login
+   * is left). Concurrent calls share one popup.
+   */
+  loginWithPopup(options?: PopupLoginOptions): Promise<void>;
+  /**
+   * Picks up a single sign-on session at the server without a login screen: one top-level
+   * `prompt=none` redirect, at most once per tab session, back to this page. Resolves at once
+   * when there is a local session or it was tried already in this tab session; otherwise it
+   * navigates (and never resolves). Back on the callback, `login_required` and the like end as
+   * `unauthenticated` without an error.
+   */
+  restoreSession(): Promise<void>;
   /** Completes a login from the redirect URI (default `location.href`). */
-  handleCallback(url?: string): Promise<{ returnTo: string }>;
+  handleCallback(url?: string): Promise<CallbackResult>;
   /**
    * A valid access token, refreshed when due; with `resource`/`scope`, that API's token (from the
    * refresh token, cached per resource). Rejects `login_required` without a session.
