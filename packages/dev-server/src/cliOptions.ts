@@ -1,7 +1,8 @@
 /** The CLI's flags, the server options they give, and the banner it prints. */
 import { parseArgs } from 'node:util';
 import { CLIENTS, DEFAULT_ACCOUNTS, DEFAULT_PORT, DEFAULT_RESOURCE, DEFAULT_TAGS_RESOURCE, describeClients, HOW_TO_ADD_AN_APP } from './index.js';
-import type { DevServer, DevServerOptions } from './index.js';
+import type { DevServer, DevServerOptions, ProfileName } from './index.js';
+import { profileNamed } from './profiles/index.js';
 
 /** The `--help` text. */
 export const usage = `Usage: pkce-auth-dev-server [options]
@@ -21,6 +22,11 @@ export const usage = `Usage: pkce-auth-dev-server [options]
   --client <id>            another public client (PKCE, refresh tokens), registered like notes-spa
                            with its redirect URIs, under its own id (repeatable); also
                            APP_CLIENT_IDS=<id>,<id>
+  --profile <name>         behave as cognito, auth0, keycloak, entra or okta does on the points that
+                           matter to a client (issuer and endpoint paths, logout, revocation, iss,
+                           refresh rotation, aud); see the package README
+  --endpoints-port <n>     with --profile cognito: the port of the endpoints' origin, the hosted-UI
+                           "domain" (default: a free port)
   --verbose                show oidc-provider's own notices
   -h, --help               show this help
 `;
@@ -51,6 +57,8 @@ export function parseCli(args: string[]) {
       'dpop-without-nonce': { type: 'boolean' },
       'app-origin': { type: 'string', multiple: true },
       client: { type: 'string', multiple: true },
+      profile: { type: 'string' },
+      'endpoints-port': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -72,6 +80,9 @@ export function toOptions(values: CliValues, env: Record<string, string | undefi
   if (values.resource) options.resource = values.resource;
   if (values['tags-resource']) options.tagsResource = values['tags-resource'];
   if (values['dpop-without-nonce']) options.dpopNonce = false;
+  if (values.profile) options.profile = profileNamed(values.profile) && (values.profile as ProfileName);
+  const endpointsPort = positiveInt('endpoints-port', values['endpoints-port'], true);
+  if (endpointsPort !== undefined) options.endpointsPort = endpointsPort;
   const appOrigins = [...listOf(env['APP_ORIGINS']), ...(values['app-origin'] ?? [])];
   if (appOrigins.length) options.appOrigins = appOrigins;
   const clientIds = [...listOf(env['APP_CLIENT_IDS']), ...(values.client ?? [])];
@@ -89,12 +100,12 @@ export function banner(server: DevServer, dpopWithoutNonce: boolean): string {
   const accounts = DEFAULT_ACCOUNTS.map((a) => `${a.username} / ${a.password}`).join(', ');
   return [
     `pkce-auth dev server (development only) listening`,
-    `  issuer:     ${server.issuer}`,
-    `  discovery:  ${server.issuer}/.well-known/openid-configuration`,
+    `  issuer:     ${server.issuer}${server.profile ? `   (profile ${server.profile}; endpoints on ${server.endpointsOrigin})` : ''}`,
+    `  discovery:  ${server.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`,
     `  resource:   ${server.resource} (JWT access tokens, scopes notes:read notes:write; notes:export for ${CLIENTS.machine.clientId} only)`,
     `  resource:   ${server.tagsResource} (JWT access tokens, scope tags:read; for ${CLIENTS.spa.clientId} and ${CLIENTS.spaPar.clientId})`,
     `  accounts:   ${accounts}   (username / password)`,
-    `  DPoP:       optional per request, ${dpopWithoutNonce ? 'no server nonce' : 'server nonce required'}; PAR: ${server.issuer}/request`,
+    `  DPoP:       optional per request, ${dpopWithoutNonce ? 'no server nonce' : 'server nonce required'}; PAR: ${server.profile ? 'see discovery' : `${server.issuer}/request`}`,
     `  clients:`,
     ...describeClients(server.clients).map((line) => `    ${line}`),
     ...HOW_TO_ADD_AN_APP.map((line) => `  ${line}`),

@@ -10,10 +10,14 @@
 import type { ClientMetadata, Provider } from 'oidc-provider';
 import { forbidFramingOfHtml } from './http.js';
 import { listen } from './httpServer.js';
+import type { ListeningServer } from './httpServer.js';
 import { routeRequests } from './interactions.js';
 import { loadProvider } from './oidcProvider.js';
 import { issuerUrl, resolveOptions } from './options.js';
-import type { DevServerOptions } from './options.js';
+import type { DevServerOptions, ResolvedOptions } from './options.js';
+import { serveProfile } from './profileServer.js';
+import type { ServedProvider } from './profileServer.js';
+import type { ProfileName } from './profiles/index.js';
 import { providerConfiguration } from './providerConfig.js';
 
 export { signIn } from './signIn.js';
@@ -25,13 +29,19 @@ export type { DefaultClientsOptions } from './clients.js';
 export { describeClients, HOW_TO_ADD_AN_APP } from './registrations.js';
 export { DEFAULT_PORT, DEFAULT_RESOURCE, DEFAULT_TAGS_RESOURCE } from './options.js';
 export type { DevServerOptions } from './options.js';
+export { COGNITO_USER_POOL_ID, ENTRA_TENANT_ID, KEYCLOAK_REALM, PROFILES } from './profiles/index.js';
+export type { ProfileName, ProviderProfile } from './profiles/index.js';
 
 /** A running dev server. */
 export interface DevServer {
   /** The issuer identifier; discovery lives at `<issuer>/.well-known/openid-configuration`. */
   issuer: string;
-  /** The port actually bound. */
+  /** The port actually bound (the issuer's). */
   port: number;
+  /** The quirk profile it behaves as, if any. */
+  profile: ProfileName | undefined;
+  /** Where the authorization, token and logout endpoints live: the issuer's origin, or with the `cognito` profile its second origin (the hosted-UI "domain"). */
+  endpointsOrigin: string;
   /** The resource indicator / JWT access-token audience of the API. */
   resource: string;
   /** The resource indicator / JWT access-token audience of the second API (tags). */
@@ -61,21 +71,29 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   // Listen first so the issuer can carry the real port when port 0 was asked for; the server
   // answers 503 until the provider is ready.
   const server = await listen(opts.port, opts.host);
-  const issuer = issuerUrl(opts, server.port);
-
-  const provider = new ProviderClass(issuer, providerConfiguration(opts, errors));
-  provider.use(forbidFramingOfHtml);
-  server.serve(routeRequests(provider, opts.accounts));
+  const served: ServedProvider = opts.profile
+    ? await serveProfile(opts.profile, opts, server, { Provider: ProviderClass, errors })
+    : serveDefault(server, issuerUrl(opts, server.port), new ProviderClass(issuerUrl(opts, server.port), providerConfiguration(opts, errors)), opts);
+  const { issuer, endpointsOrigin, provider, endpointsServer } = served;
 
   return {
     issuer,
     port: server.port,
+    profile: opts.profile,
+    endpointsOrigin,
     resource: opts.resource,
     tagsResource: opts.tagsResource,
     clients: opts.clients,
     provider,
-    stop() {
-      return server.stop();
+    async stop() {
+      await Promise.all([server.stop(), endpointsServer?.stop()]);
     },
   };
+}
+
+/** The dev server's own behaviour: one origin, the issuer's. */
+function serveDefault(server: ListeningServer, issuer: string, provider: Provider, opts: ResolvedOptions): ServedProvider {
+  provider.use(forbidFramingOfHtml);
+  server.serve(routeRequests(provider, opts.accounts));
+  return { issuer, endpointsOrigin: new URL(issuer).origin, provider, endpointsServer: undefined };
 }

@@ -37,18 +37,27 @@ export function interactionUrl(uid: string, params: Record<string, unknown>): st
   return `/interaction/${uid}${query.size ? `?${query}` : ''}`;
 }
 
-/** The server's handler: `/interaction/…` here, everything else to oidc-provider. */
+/** The dev server's own pages (interactions, favicon): serves the request and says `true`, or says `false` for anything else. */
+export function devPages(provider: Provider, accounts: DevAccount[]): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
+    if (FAVICON_PATHS.has(pathOf(req))) {
+      sendFavicon(res, req.method);
+      return true;
+    }
+    if (!pathOf(req).startsWith('/interaction/')) return false;
+    handleInteraction(provider, accounts, req, res).catch((err: unknown) => {
+      sendHtml(res, 500, failurePage(err));
+    });
+    return true;
+  };
+}
+
+/** The server's handler: the dev server's pages here, everything else to oidc-provider. */
 export function routeRequests(provider: Provider, accounts: DevAccount[]): RequestHandler {
+  const pages = devPages(provider, accounts);
   const callback = provider.callback();
   return (req, res) => {
-    if (FAVICON_PATHS.has(pathOf(req))) return sendFavicon(res, req.method);
-    if (pathOf(req).startsWith('/interaction/')) {
-      handleInteraction(provider, accounts, req, res).catch((err: unknown) => {
-        sendHtml(res, 500, failurePage(err));
-      });
-      return;
-    }
-    callback(req, res);
+    if (!pages(req, res)) callback(req, res);
   };
 }
 

@@ -1,6 +1,8 @@
 /** The options of `startDevServer`, their development defaults, and resolving them. */
 import type { ClientMetadata } from 'oidc-provider';
 import { DEFAULT_ACCOUNTS } from './accounts.js';
+import { profileNamed } from './profiles/index.js';
+import type { ProfileName } from './profiles/index.js';
 import type { DevAccount } from './accounts.js';
 import { defaultClients, toOrigin } from './clients.js';
 import { DEFAULT_MACHINE_SCOPES, DEFAULT_RESOURCE_SCOPES, DEFAULT_TAGS_SCOPES, joinScopes } from './scopes.js';
@@ -50,6 +52,14 @@ export interface DevServerOptions {
   dpopNonce?: boolean;
   /** Hide oidc-provider's development-mode console notices. Default `true`. */
   quiet?: boolean;
+  /**
+   * Behave as that provider does on the points that matter to a client (discovery and endpoint
+   * locations, logout endpoint and parameters, revocation, RFC 9207 `iss`, refresh-token rotation,
+   * access-token `aud`, issuer template): see `src/profiles/`. Default: none (the dev server's own behaviour).
+   */
+  profile?: ProfileName;
+  /** The port of the second origin of a profile that has one (Cognito's hosted-UI domain). Default `0` (a free port). */
+  endpointsPort?: number;
 }
 
 /** {@link DevServerOptions} with every default filled in. */
@@ -69,6 +79,8 @@ export interface ResolvedOptions {
   tagsResource: string;
   tagsScopes: string[];
   dpopNonce: boolean;
+  profile: ProfileName | undefined;
+  endpointsPort: number;
   accessTokenTtl: number;
   refreshTokenTtl: number;
 }
@@ -110,6 +122,8 @@ export function resolveOptions(options: DevServerOptions): ResolvedOptions {
     tagsResource,
     tagsScopes: joinScopes(tagsScope),
     dpopNonce: options.dpopNonce ?? true,
+    profile: options.profile === undefined ? undefined : (profileNamed(options.profile), options.profile),
+    endpointsPort: options.endpointsPort ?? 0,
     accessTokenTtl: options.accessTokenTtl ?? 300,
     refreshTokenTtl: options.refreshTokenTtl ?? 14 * 24 * 60 * 60,
   };

@@ -16,11 +16,11 @@ import { OIDC_SCOPES, unique } from './scopes.js';
 type Features = NonNullable<Configuration['features']>;
 
 /** A fresh configuration: its own store, signing key, cookie key and DPoP nonce secret. */
-export function providerConfiguration(opts: ResolvedOptions, errors: OidcErrors): Configuration {
+export function providerConfiguration(opts: ResolvedOptions, errors: OidcErrors, key = signingKey()): Configuration {
   return {
     adapter: memoryAdapters(),
     clients: opts.clients,
-    jwks: { keys: [signingKey()] },
+    jwks: { keys: [key] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     scopes: unique([...OIDC_SCOPES.split(' '), ...opts.apiScopes, ...opts.tagsScopes]),
     claims: {
@@ -70,7 +70,8 @@ async function errorPageClient(ctx: KoaContextWithOIDC): Promise<ErrorPageClient
   return { clientId: client.clientId, redirectUris: client.redirectUris ?? [], backUrl: backToAppUrl(client, params['redirect_uri'] ?? params['post_logout_redirect_uri']) };
 }
 
-function signingKey(): Record<string, unknown> {
+/** A fresh RS256 signing key, a private JWK with its `kid`. */
+export function signingKey(): Record<string, unknown> {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'RS256', use: 'sig' };
 }

@@ -32,4 +32,18 @@ describe('the CLI', () => {
       await server.stop();
     }
   });
+
+  it('takes --profile and --endpoints-port, and refuses an unknown profile naming the known ones', () => {
+    expect(toOptions(parseCli(['--profile', 'cognito', '--endpoints-port', '4100']), {})).toMatchObject({ profile: 'cognito', endpointsPort: 4100 });
+    expect(() => toOptions(parseCli(['--profile', 'ping']), {})).toThrow('unknown profile "ping"; the profiles are cognito, auth0, keycloak, entra, okta');
+  });
+
+  it('names the profile and the endpoints origin in its banner', async () => {
+    const server = await startDevServer(toOptions(parseCli(['--port', '0', '--profile', 'cognito']), {}));
+    try {
+      expect(banner(server, false)).toContain(`issuer:     ${server.issuer}   (profile cognito; endpoints on ${server.endpointsOrigin})`);
+    } finally {
+      await server.stop();
+    }
+  });
 });

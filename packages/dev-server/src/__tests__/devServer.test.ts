@@ -196,7 +196,7 @@ describe('authorization code + PKCE (notes-spa)', () => {
     const res = await fetch(authorizationUrl(server.issuer), { redirect: 'manual' });
     jar.store(res);
     const interaction = new URL(res.headers.get('location') ?? '', server.issuer);
-    const login = await fetch(`${interaction.href}/login`, {
+    const login = await fetch(new URL(`${interaction.pathname}/login`, interaction), {
       method: 'POST',
       redirect: 'manual',
       headers: { cookie: jar.header(), 'content-type': 'application/x-www-form-urlencoded' },
