@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import { isAuthError, type AuthError } from '@pkce-auth/core';
+import { isAuthError, type AuthError, type CallbackResult } from '@pkce-auth/core';
 import { useAuthClient } from './AuthProvider.js';
 import { renderAuthErrorFallback, type AuthErrorFallback } from './AuthErrorFallback.js';
 
@@ -14,7 +14,7 @@ export interface CallbackProps {
   onSuccess?: (returnTo: string) => void;
   /** Rendered while the code is exchanged. Default `null`. */
   fallback?: ReactNode;
-  /** Rendered when the callback fails. Default: the error's message and code with "Try again". */
+  /** Rendered when the callback fails. Default: what happened in plain words, the code, and "Try again". */
   errorFallback?: AuthErrorFallback;
 }
 
@@ -23,9 +23,27 @@ function replaceLocation(returnTo: string): void {
   window.dispatchEvent(new PopStateEvent('popstate'));
 }
 
+/** Takes the spent response (`?code=`/`?error=`) out of the address bar, without a reload. */
+function dropQuery(): void {
+  const { pathname, hash, search } = window.location;
+  if (search) window.history.replaceState(window.history.state, '', pathname + hash);
+}
+
+/**
+ * Where "Try again" returns to: the failed login's own `returnTo` when the error carries it, else
+ * the app's root (the callback URL is no place to come back to).
+ */
+function retryTarget(error: AuthError): string {
+  const { returnTo } = error as { returnTo?: unknown };
+  return typeof returnTo === 'string' ? returnTo : '/';
+}
+
 /**
  * Completes a login on the redirect URI: exchanges the code once (also under StrictMode and
- * across remounts), then hands `returnTo` to `onSuccess`.
+ * across remounts), then hands `returnTo` to `onSuccess`. In the login popup
+ * (`loginWithPopup`) it only says "Signed in — you can close this window": the opener has the
+ * response. After a failure it removes the response's query from the address bar and renders
+ * `errorFallback`, whose "Try again" keeps the failed login's `returnTo` when the error has it.
  *
  * Render it on the route of `redirectUri`; it reads the URL from `location.href`.
  *
@@ -35,6 +53,7 @@ function replaceLocation(returnTo: string): void {
 export function Callback({ onSuccess, fallback = null, errorFallback }: CallbackProps): ReactNode {
   const client = useAuthClient();
   const [failure, setFailure] = useState<AuthError | null>(null);
+  const [popup, setPopup] = useState(false);
   const [, setCrash] = useState<never>();
   const onSuccessRef = useRef(onSuccess);
   useEffect(() => {
@@ -46,12 +65,18 @@ export function Callback({ onSuccess, fallback = null, errorFallback }: Callback
     // StrictMode's second effect and a remount call again: the client shares one exchange per
     // `state` for the life of the page (AuthClient.handleCallback), so no code is spent twice.
     client.handleCallback(window.location.href).then(
-      ({ returnTo }) => {
-        if (active) (onSuccessRef.current ?? replaceLocation)(returnTo);
+      (result: CallbackResult) => {
+        if (!active) return;
+        // The login popup: the opener has the response and closes this window; stay put.
+        if (result.popup) setPopup(true);
+        else (onSuccessRef.current ?? replaceLocation)(result.returnTo);
       },
       (error: unknown) => {
         if (!active) return;
-        if (isAuthError(error)) setFailure(error);
+        if (isAuthError(error)) {
+          dropQuery();
+          setFailure(error);
+        }
         // Not an AuthError: a bug, not a sign-in failure; let the nearest error boundary show it.
         else
           setCrash(() => {
@@ -64,10 +89,10 @@ export function Callback({ onSuccess, fallback = null, errorFallback }: Callback
     };
   }, [client]);
 
+  if (popup) return <p role="status">Signed in — you can close this window.</p>;
   if (!failure) return fallback;
   return renderAuthErrorFallback(errorFallback, failure, () => {
-    // The callback URL is no place to come back to: land on the app's root after the retry.
-    client.login({ returnTo: '/' }).catch((error: unknown) => {
+    client.login({ returnTo: retryTarget(failure) }).catch((error: unknown) => {
       if (isAuthError(error)) setFailure(error);
     });
   });

@@ -8,6 +8,7 @@ import {
   type AuthUser,
   type LoginOptions,
   type LogoutOptions,
+  type PopupLoginOptions,
   type TokenOptions,
 } from '@pkce-auth/core';
 import { AuthProvider } from './AuthProvider.js';
@@ -18,8 +19,13 @@ export type MockAuthClientInit = Partial<AuthState> & {
   user?: AuthUser | null;
   /** Shortcut for `tokens: { accessToken, tokenType: 'Bearer', expiresAt: now + 1 h }`. */
   accessToken?: string;
-  /** Whether `login()` (and `handleCallback()`) signs in at once. Default `true`. */
+  /** Whether `login()`, `loginWithPopup()` and `handleCallback()` sign in at once. Default `true`. */
   signInOnLogin?: boolean;
+  /**
+   * What `restoreSession()` finds at the server: `true` signs in, `false` (default) stays
+   * `unauthenticated`, as a `prompt=none` answer of `login_required` would.
+   */
+  serverSession?: boolean;
   /** Receives the requests of `client.fetch` with the Bearer header set. Default `globalThis.fetch`. */
   fetch?: (request: Request) => Promise<Response>;
 };
@@ -27,6 +33,8 @@ export type MockAuthClientInit = Partial<AuthState> & {
 /** Every call made to a {@link MockAuthClient}, one entry per call, holding its first argument. */
 export interface MockAuthCalls {
   login: Array<LoginOptions | undefined>;
+  loginWithPopup: Array<PopupLoginOptions | undefined>;
+  restoreSession: Array<undefined>;
   logout: Array<LogoutOptions | undefined>;
   handleCallback: Array<string | undefined>;
   getAccessToken: Array<TokenOptions | undefined>;
@@ -59,7 +67,7 @@ function mockTokens(accessToken = 'mock-access-token'): AuthTokens {
 }
 
 /** The mock's observable state and its transitions, shared by the mock client's methods. */
-function createMockState({ user, accessToken, ...stateInit }: Omit<MockAuthClientInit, 'signInOnLogin' | 'fetch'>) {
+function createMockState({ user, accessToken, ...stateInit }: Omit<MockAuthClientInit, 'signInOnLogin' | 'serverSession' | 'fetch'>) {
   const signedIn = user != null || accessToken !== undefined;
   let state: AuthState = Object.freeze({
     status: signedIn ? 'authenticated' : 'unauthenticated',
@@ -91,6 +99,21 @@ function createMockState({ user, accessToken, ...stateInit }: Omit<MockAuthClien
   };
 }
 
+/** A fresh call record: one empty list per method. */
+function noCalls(): MockAuthCalls {
+  return {
+    login: [],
+    loginWithPopup: [],
+    restoreSession: [],
+    logout: [],
+    handleCallback: [],
+    getAccessToken: [],
+    getAuthHeaders: [],
+    refresh: [],
+    fetch: [],
+  };
+}
+
 /**
  * Makes an in-memory auth client for your own component tests: no network, no storage, no
  * redirects; `login` signs in, `logout` signs out, every call is recorded in `calls`.
@@ -100,17 +123,9 @@ function createMockState({ user, accessToken, ...stateInit }: Omit<MockAuthClien
  * @see {@link MockAuthProvider}
  */
 export function createMockAuthClient(init: MockAuthClientInit = {}): MockAuthClient {
-  const { signInOnLogin = true, fetch: send, ...stateInit } = init;
+  const { signInOnLogin = true, serverSession = false, fetch: send, ...stateInit } = init;
   const { getState, setState, subscribe, signIn, signOut, getAccessToken, clear } = createMockState(stateInit);
-  const calls: MockAuthCalls = {
-    login: [],
-    logout: [],
-    handleCallback: [],
-    getAccessToken: [],
-    getAuthHeaders: [],
-    refresh: [],
-    fetch: [],
-  };
+  const calls = noCalls();
 
   return {
     calls,
@@ -122,6 +137,15 @@ export function createMockAuthClient(init: MockAuthClientInit = {}): MockAuthCli
     async login(options) {
       calls.login.push(options);
       if (signInOnLogin) signIn();
+    },
+    async loginWithPopup(options) {
+      calls.loginWithPopup.push(options);
+      if (!signInOnLogin) throw new AuthError('login_cancelled', 'The sign-in window was closed (mock client: signInOnLogin is false).');
+      signIn();
+    },
+    async restoreSession() {
+      calls.restoreSession.push(undefined);
+      if (serverSession && getState().status !== 'authenticated') signIn();
     },
     async handleCallback(url) {
       calls.handleCallback.push(url);

@@ -1,12 +1,22 @@
 'use client';
 import { useMemo, useSyncExternalStore } from 'react';
-import type { AuthClient, AuthState, LoginOptions, LogoutOptions, TokenOptions } from '@pkce-auth/core';
+import type { AuthClient, AuthState, LoginOptions, LogoutOptions, PopupLoginOptions, TokenOptions } from '@pkce-auth/core';
 import { useAuthClient } from './AuthProvider.js';
 
 /** The client methods {@link useAuth} returns: bound to the client, stable across renders. */
 export interface AuthActions {
   /** Starts a login (see `AuthClient.login`); `returnTo` defaults to the current location. */
   login: (options?: LoginOptions) => Promise<void>;
+  /**
+   * Signs in in a popup, keeping the page and its state (see `AuthClient.loginWithPopup`); call it
+   * from a click. Rejects `login_cancelled` when the popup is blocked or closed.
+   */
+  loginWithPopup: (options?: PopupLoginOptions) => Promise<void>;
+  /**
+   * Picks up a single sign-on session at the server with one `prompt=none` redirect, at most once
+   * per tab session (see `AuthClient.restoreSession`); resolves at once when not needed.
+   */
+  restoreSession: () => Promise<void>;
   /** Ends the session (see `AuthClient.logout`). */
   logout: (options?: LogoutOptions) => Promise<void>;
   /**
@@ -45,6 +55,8 @@ function bind(client: AuthClient): Binding {
       subscribe: (listener) => client.subscribe(listener),
       getState: () => client.getState(),
       login: (options) => client.login(options),
+      loginWithPopup: (options) => client.loginWithPopup(options),
+      restoreSession: () => client.restoreSession(),
       logout: (options) => client.logout(options),
       getAccessToken: (options) => client.getAccessToken(options),
       getAuthHeaders: (request) => client.getAuthHeaders(request),
@@ -64,7 +76,8 @@ const SERVER_STATE: AuthState = Object.freeze({ status: 'loading', user: null, t
  * Reads the session of the nearest {@link AuthProvider}'s client and re-renders when it changes.
  *
  * @returns the state snapshot with `isLoading`, `isAuthenticated` and the bound `login`,
- *   `logout`, `getAccessToken` and `fetch` (their identity never changes for one client).
+ *   `loginWithPopup`, `restoreSession`, `logout`, `getAccessToken`, `getAuthHeaders` and `fetch`
+ *   (their identity never changes for one client).
  * @throws Error when used outside an `<AuthProvider>`.
  * @see https://react.dev/reference/react/useSyncExternalStore
  */
@@ -119,6 +132,8 @@ export function useAuth<T>(selector?: (state: AuthState) => T): UseAuthResult | 
       isLoading: state.status === 'loading',
       isAuthenticated: state.status === 'authenticated',
       login: binding.login,
+      loginWithPopup: binding.loginWithPopup,
+      restoreSession: binding.restoreSession,
       logout: binding.logout,
       getAccessToken: binding.getAccessToken,
       getAuthHeaders: binding.getAuthHeaders,

@@ -94,11 +94,62 @@ describe('<Callback>', () => {
     renderStrict(<Callback />, { client });
     await act(async () => exchange.reject(new AuthError('token_error', 'The code was refused.', { error: 'invalid_grant' })));
     const alert = screen.getByRole('alert');
-    expect(alert.textContent).toContain('token_error');
-    expect(alert.textContent).toContain('The code was refused.');
+    expect(alert.textContent).toContain('token_error (invalid_grant)');
+    expect(alert.textContent).toContain('Sign-in did not complete. The code was refused.');
     expect(client.calls.login).toHaveLength(0);
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Try again' })));
     expect(client.calls.login).toEqual([{ returnTo: '/' }]);
+  });
+
+  it.each([
+    [new AuthError('authorization_error', 'Denied.', { error: 'access_denied' }), 'You cancelled sign-in.', 'authorization_error (access_denied)'],
+    [new AuthError('authorization_error', 'No session.', { error: 'login_required' }), 'Your sign-in has ended: please sign in again.', 'authorization_error (login_required)'],
+    [new AuthError('login_required', 'No session.'), 'Your sign-in has ended: please sign in again.', 'login_required'],
+    [new AuthError('network_error', 'fetch failed'), 'The sign-in service could not be reached. Check your connection and try again.', 'network_error'],
+    [new AuthError('state_mismatch', 'no login'), 'This sign-in link has expired or was already used.', 'state_mismatch'],
+  ])('words a person understands for %s, with the code for developers', async (error, words, code) => {
+    const { client, exchange } = fakeCallbackClient();
+    renderStrict(<Callback />, { client });
+    await act(async () => exchange.reject(error));
+    const alert = screen.getByRole('alert');
+    expect(alert.querySelector('p')?.textContent).toBe(words);
+    expect(alert.querySelector('code')?.textContent).toBe(code);
+    expect(alert.dataset.authError).toBe(error.code);
+  });
+
+  it('after a failure removes the response from the address bar without a reload or a new history entry', async () => {
+    window.history.replaceState({ key: 'k1' }, '', '/callback?error=access_denied&state=s1#x');
+    const before = window.history.length;
+    const { client, exchange } = fakeCallbackClient();
+    const popstate = vi.fn();
+    window.addEventListener('popstate', popstate);
+    renderStrict(<Callback />, { client });
+    expect(window.location.search).toBe('?error=access_denied&state=s1');
+    await act(async () => exchange.reject(new AuthError('authorization_error', 'Denied.', { error: 'access_denied' })));
+    window.removeEventListener('popstate', popstate);
+    expect(window.location.pathname + window.location.search + window.location.hash).toBe('/callback#x');
+    expect(window.history.length).toBe(before);
+    expect(window.history.state).toEqual({ key: 'k1' });
+    expect(popstate).not.toHaveBeenCalled();
+  });
+
+  it('"Try again" keeps the failed login\'s returnTo when the error carries it', async () => {
+    const { client, exchange } = fakeCallbackClient();
+    renderStrict(<Callback />, { client });
+    const error = Object.assign(new AuthError('authorization_error', 'Denied.', { error: 'access_denied' }), { returnTo: '/notes?x=1' });
+    await act(async () => exchange.reject(error));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Try again' })));
+    expect(client.calls.login).toEqual([{ returnTo: '/notes?x=1' }]);
+  });
+
+  it('in the login popup says "you can close this window" and does not navigate', async () => {
+    const client = createMockAuthClient({ signInOnLogin: false });
+    client.handleCallback = () => Promise.resolve({ returnTo: '/notes', popup: true as const });
+    const onSuccess = vi.fn();
+    renderStrict(<Callback onSuccess={onSuccess} fallback={<p>Signing you in…</p>} />, { client });
+    expect(await screen.findByText('Signed in — you can close this window.')).toBeTruthy();
+    expect(onSuccess).not.toHaveBeenCalled();
+    expect(window.location.pathname + window.location.search).toBe(callbackUrl);
   });
 
   it('hands a failure that is not an AuthError to the nearest error boundary', async () => {

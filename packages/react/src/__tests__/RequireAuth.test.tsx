@@ -106,8 +106,8 @@ describe('<RequireAuth>', () => {
 
     renderStrict(<RequireAuth><p>secret</p></RequireAuth>, { client });
     await flush();
-    expect(screen.getByRole('alert').textContent).toContain('authorization_error');
-    expect(screen.getByRole('alert').textContent).toContain('Access was denied.');
+    expect(screen.getByRole('alert').textContent).toBe('You cancelled sign-in.authorization_error (access_denied)Try again');
+    expect(screen.getByRole('alert').dataset.authError).toBe('authorization_error');
     expect(client.calls.login).toHaveLength(0);
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Try again' })));
     expect(client.calls.login).toEqual([{ returnTo: '/notes/7?tab=all#top' }]);

@@ -1,6 +1,8 @@
 // Type tests of the public API, checked by `tsc -b` (a failed expectation is a type error).
 import { expectTypeOf } from 'vitest';
-import { AuthError, createAuthClient, useAuth, type AuthState, type AuthUser } from '../index.js';
+import type { LoaderFunctionArgs } from 'react-router';
+import { AuthError, createAuthClient, useAuth, type AuthState, type AuthUser, type CallbackResult, type PopupLoginOptions } from '../index.js';
+import { callbackLoader, requireAuth, type PopupCallbackData } from '../router.js';
 import { createMockAuthClient } from '../testing.js';
 
 declare const opts: Parameters<typeof createAuthClient>[0];
@@ -20,6 +22,20 @@ export function useTypeTests(): void {
   expectTypeOf(auth.getAccessToken).returns.toEqualTypeOf<Promise<string>>();
   expectTypeOf(auth.login).parameter(0).toEqualTypeOf<{ returnTo?: string; params?: Record<string, string> } | undefined>();
 
+  // Popup login and session restore are bound actions too.
+  expectTypeOf(auth.loginWithPopup).parameter(0).toEqualTypeOf<PopupLoginOptions | undefined>();
+  expectTypeOf(auth.loginWithPopup).returns.toEqualTypeOf<Promise<void>>();
+  expectTypeOf(auth.restoreSession).toEqualTypeOf<() => Promise<void>>();
+  expectTypeOf<CallbackResult['popup']>().toEqualTypeOf<true | undefined>();
+
+  // @pkce-auth/react/router: requireAuth passes the loader's data through; callbackLoader redirects.
+  const client = createAuthClient(opts);
+  const guarded = requireAuth(client, () => ({ notes: ['a'] }));
+  expectTypeOf(guarded).parameter(0).toEqualTypeOf<LoaderFunctionArgs>();
+  expectTypeOf(guarded).returns.toEqualTypeOf<Promise<{ notes: string[] } | null>>();
+  expectTypeOf(requireAuth(client)).returns.toEqualTypeOf<Promise<null>>();
+  expectTypeOf(callbackLoader(client)).returns.toEqualTypeOf<Promise<Response | PopupCallbackData>>();
+
   // AuthError['code'] is the closed union of the contract.
   expectTypeOf<AuthError['code']>().toEqualTypeOf<
     | 'invalid_config'
@@ -33,6 +49,8 @@ export function useTypeTests(): void {
     | 'invalid_id_token'
     | 'network_error'
     | 'login_required'
+    | 'revocation_refused'
+    | 'login_cancelled'
   >();
   expectTypeOf(new AuthError('login_required', 'x')).toMatchTypeOf<Error>();
 

@@ -42,7 +42,7 @@ describe('useAuth()', () => {
     expect(seen).toMatchObject({ status: 'authenticated', isAuthenticated: true, isLoading: false, user: { name: 'Ada' } });
   });
 
-  it('keeps login/logout/getAccessToken/fetch identical across renders and state changes', () => {
+  it('keeps login/loginWithPopup/restoreSession/logout/getAccessToken/fetch identical across renders and state changes', () => {
     const client = createMockAuthClient();
     const results: UseAuthResult[] = [];
     function Probe() {
@@ -55,7 +55,7 @@ describe('useAuth()', () => {
     const first = results[0]!;
     const last = results.at(-1)!;
     expect(last.tokens?.accessToken).toBe('b');
-    for (const key of ['login', 'logout', 'getAccessToken', 'fetch'] as const) {
+    for (const key of ['login', 'loginWithPopup', 'restoreSession', 'logout', 'getAccessToken', 'getAuthHeaders', 'fetch'] as const) {
       expect(last[key]).toBe(first[key]);
     }
   });
@@ -94,6 +94,24 @@ describe('useAuth()', () => {
     const detached = login!;
     await act(() => detached());
     expect(base.calls.login).toEqual([{ returnTo: '/this' }]);
+  });
+});
+
+describe('useAuth() popup and restore', () => {
+  it('loginWithPopup and restoreSession call the client with their options', async () => {
+    const client = createMockAuthClient();
+    let auth: UseAuthResult | undefined;
+    function Probe() {
+      auth = useAuth();
+      return null;
+    }
+    renderStrict(<Probe />, { client });
+    await act(() => auth!.restoreSession());
+    expect(client.getState().status).toBe('unauthenticated');
+    await act(() => auth!.loginWithPopup({ params: { ui_locales: 'de' } }));
+    expect(client.calls.restoreSession).toEqual([undefined]);
+    expect(client.calls.loginWithPopup).toEqual([{ params: { ui_locales: 'de' } }]);
+    expect(auth!.isAuthenticated).toBe(true);
   });
 });
 
