@@ -74,6 +74,7 @@ export function profileMiddleware(context: ProfileContext) {
 
 function shapeDiscovery(ctx: KoaContextWithOIDC, meta: Record<string, unknown>, { profile, issuer, endpointsOrigin }: ProfileContext): void {
   if (!profile.endSessionInDiscovery) delete meta['end_session_endpoint'];
+  if (!profile.revocationInDiscovery) delete meta['revocation_endpoint'];
   // oidc-provider always answers with RFC 9207 `iss`; the profile removes it (dropIss) and says so.
   if (!profile.issInAuthorizationResponse) delete meta['authorization_response_iss_parameter_supported'];
   if (profile.endpointsOnSecondOrigin) {

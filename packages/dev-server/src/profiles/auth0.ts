@@ -24,6 +24,7 @@ export const auth0: ProviderProfile = {
   logout: { path: '/v2/logout', returnParam: 'returnTo' },
   // https://auth0.com/docs/api/authentication/revoke-refresh-token
   revocation: true,
+  revocationInDiscovery: true,
   // No RFC 9207 `iss` on the redirect, none advertised in discovery.
   // https://auth0.com/docs/api/authentication/authorization-code-flow-with-pkce/authorize-with-pkce
   issInAuthorizationResponse: false,

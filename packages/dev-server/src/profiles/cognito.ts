@@ -26,8 +26,12 @@ export const cognito: ProviderProfile = {
   // https://docs.aws.amazon.com/cognito/latest/developerguide/logout-endpoint.html
   endSessionInDiscovery: false,
   logout: { path: '/logout', returnParam: 'logout_uri' },
+  // /oauth2/revoke works, but the pool's discovery document lists no revocation_endpoint (nor an
+  // end_session_endpoint): a client must be told it.
   // https://docs.aws.amazon.com/cognito/latest/developerguide/revocation-endpoint.html
+  // https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-userpools-server-contract-reference.html
   revocation: true,
+  revocationInDiscovery: false,
   // No RFC 9207 `iss` on the redirect (the /oauth2/authorize response is `code` and `state`).
   // https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html
   issInAuthorizationResponse: false,

@@ -23,6 +23,7 @@ export const entra: ProviderProfile = {
   // No revocation endpoint (refresh tokens are revoked through Microsoft Graph's revokeSignInSessions).
   // https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens#token-revocation
   revocation: false,
+  revocationInDiscovery: false,
   // No RFC 9207 `iss` on the redirect. https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow
   issInAuthorizationResponse: false,
   // A refresh returns a new refresh token, but the used one stays valid until it expires (no reuse

@@ -23,6 +23,7 @@ export const keycloak: ProviderProfile = {
   endSessionInDiscovery: true,
   logout: undefined,
   revocation: true,
+  revocationInDiscovery: true,
   // Keycloak sends RFC 9207 `iss` and advertises it (since Keycloak 18).
   // https://www.keycloak.org/docs/latest/release_notes/index.html#keycloak-18-0-0
   issInAuthorizationResponse: true,

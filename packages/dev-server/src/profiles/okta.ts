@@ -20,6 +20,7 @@ export const okta: ProviderProfile = {
   endSessionInDiscovery: true,
   logout: undefined,
   revocation: true,
+  revocationInDiscovery: true,
   // No RFC 9207 `iss` advertised in its metadata. https://developer.okta.com/docs/reference/api/oidc/#well-known-openid-configuration
   issInAuthorizationResponse: false,
   // Refresh token rotation is the default for SPA apps.

@@ -23,6 +23,8 @@ export interface ProviderProfile {
   logout: LogoutQuirk | undefined;
   /** A revocation endpoint (RFC 7009). */
   revocation: boolean;
+  /** `revocation_endpoint` in discovery, when there is one (Cognito serves it but does not list it). */
+  revocationInDiscovery: boolean;
   /** `iss` in the authorization response and `authorization_response_iss_parameter_supported` (RFC 9207). */
   issInAuthorizationResponse: boolean;
   /** A refresh returns a new refresh token and the used one stops working. */
