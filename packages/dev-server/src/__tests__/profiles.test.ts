@@ -137,6 +137,10 @@ describe('entra: multi-tenant metadata', () => {
       expect(server.issuer).toBe(`${origin}/${ENTRA_TENANT_ID}/v2.0`);
       const common = (await (await fetch(`${origin}/common/v2.0/.well-known/openid-configuration`)).json()) as Record<string, string>;
       expect(common['issuer']).toBe(`${origin}/{tenantid}/v2.0`);
+      expect(common['authorization_endpoint']).toBe(`${origin}/common/v2.0/oauth2/v2.0/authorize`);
+      // Through /common's endpoints the tokens are the tenant's (a client checks iss against the template with tid).
+      const viaCommon = await signInAt({ ...common, issuer: server.issuer });
+      expect(claimsOf(viaCommon.tokens.id_token as string)).toMatchObject({ iss: server.issuer, tid: ENTRA_TENANT_ID });
       const { tokens } = await signInAt(await discover(server.issuer));
       const id = claimsOf(tokens.id_token as string);
       expect(id['iss']).toBe(server.issuer);
