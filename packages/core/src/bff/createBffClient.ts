@@ -49,6 +49,10 @@ function createBffFetch(config: BffConfig, session: BffSession): AuthClient['fet
  * - `getAccessToken`, `getAuthHeaders` and `handleCallback` reject `invalid_config`: the BFF
  *   completes the login at `/bff/callback` itself, so a BFF app mounts no `<Callback>`.
  * - `refresh()` re-reads `/bff/user`.
+ * - `restoreSession()` resolves once `/bff/user` has answered: the BFF's session lives at the
+ *   server, so there is nothing to restore in the browser (no `prompt=none` round trip).
+ * - `loginWithPopup()` rejects `invalid_config`: the BFF completes logins at `/bff/callback` in
+ *   the window that started them; use `login()`.
  *
  * @throws AuthError `invalid_config` when an option is unusable (the message names it).
  * @see https://datatracker.ietf.org/doc/html/draft-ietf-oauth-browser-based-apps#name-backend-for-frontend-bff
@@ -67,6 +71,8 @@ export function createBffClient(options: BffClientOptions = {}): AuthClient {
     handleCallback: tokensStayOnServer('handleCallback()'),
     getAccessToken: tokensStayOnServer('getAccessToken()'),
     getAuthHeaders: tokensStayOnServer('getAuthHeaders()'),
+    loginWithPopup: () => Promise.reject(new AuthError('invalid_config', 'loginWithPopup(): with createBffClient the BFF completes the sign-in in the window that starts it; use login()')),
+    restoreSession: session.read,
     refresh: session.read,
     logout: logout.logout,
     fetch: createBffFetch(config, session),

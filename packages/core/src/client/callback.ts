@@ -1,14 +1,15 @@
-import { AuthError } from '../errors.js';
+import { AuthError, isAuthError } from '../errors.js';
 import { defined, noop } from '../objects.js';
 import { validateCallback } from '../protocol/callback.js';
 import type * as oauth from 'oauth4webapi';
 import { codeGrant, type TokenEndpoint } from '../protocol/tokenRequests.js';
 import type { TokenResult, TokenSet } from '../protocol/tokenResponse.js';
-import type { AuthUser } from '../types.js';
+import type { AuthUser, CallbackResult } from '../types.js';
 import { normalizeReturnTo, pageLocation, tryUrl } from '../url.js';
 import type { AuthStateStore } from './authState.js';
 import type { Dpop } from './dpop.js';
 import type { ClientConfig } from './options.js';
+import { handOff, POPUP_STATE } from './popup.js';
 import { PENDING_TTL_MS, type PendingLogin, type PendingLogins } from './pendingLogins.js';
 import type { MetadataSource } from './serverMetadata.js';
 import type { Session } from './session.js';
@@ -25,10 +26,16 @@ export interface CallbackDeps {
 
 /** Completes logins at the redirect URI: one code exchange per `state` for the life of the page. */
 export interface CallbackHandler {
-  handle(url?: string): Promise<{ returnTo: string }>;
+  /** `handleCallback()`: in a popup's redirect page, the hand-off to the opener; else {@link exchange}. */
+  handle(url?: string): Promise<CallbackResult>;
+  /** Validates the response in `url` and exchanges its code, once per `state`. */
+  exchange(url: string): Promise<CallbackResult>;
   /** The last exchange, settled or not, for callers that wait for its session. */
   inFlight(): Promise<unknown> | undefined;
 }
+
+/** The `prompt=none` answers that mean "no session at the server" (OIDC Core §3.1.2.6). */
+const NO_SESSION = /^(login|interaction|consent|account_selection)_required$/;
 
 const stateMismatch = (why: string): AuthError => new AuthError('state_mismatch', `${why}; start the login again`);
 
@@ -71,31 +78,41 @@ async function exchangeCode({ config, dpop }: CallbackDeps, te: TokenEndpoint, v
   }
 }
 
-export function createCallbackHandler(deps: CallbackDeps): CallbackHandler {
+/** Completes one callback: the pending login taken, the response validated, the code exchanged. */
+async function complete(deps: CallbackDeps, url: URL): Promise<CallbackResult> {
   const { config, session, state } = deps;
-  const exchanges = new Map<string, Promise<{ returnTo: string }>>();
-  let last: Promise<unknown> | undefined;
-
-  async function complete(url: URL): Promise<{ returnTo: string }> {
-    const states = url.searchParams.getAll('state');
-    if (states.length > 1) throw stateMismatch('the callback URL carries `state` more than once');
-    const pending = states[0] ? deps.pending.take(states[0]) : undefined;
-    if (!pending) {
-      const current = session.current();
-      if (!current) throw stateMismatch(states[0] ? 'this sign-in matches no login started in this tab (used, expired or from elsewhere)' : 'the callback URL has no `state`');
-      // A reload or the back button on the callback page: the session is already there.
-      state.show(current);
-      return { returnTo: '/' };
-    }
-    checkPending(pending, config);
-    const te = deps.metadata.tokenEndpoint(deps.metadata.forPendingLogin(pending.meta));
-    const validated = validateCallback(te.as, te.client, url.searchParams, pending.state);
-    // Checked again at use: storage is outside input, and a spent code cannot be taken back.
-    const returnTo = normalizeReturnTo(pending.returnTo, config.origin);
-    const { tokens, claims } = await exchangeCode(deps, te, validated, pending);
-    session.establish(newSession(config, tokens, claims, deps.dpop && pending.dpopKey));
+  const states = url.searchParams.getAll('state');
+  if (states.length > 1) throw stateMismatch('the callback URL carries `state` more than once');
+  const pending = states[0] ? deps.pending.take(states[0]) : undefined;
+  if (!pending) {
+    const current = session.current();
+    if (!current) throw stateMismatch(states[0] ? 'this sign-in matches no login started in this tab (used, expired or from elsewhere)' : 'the callback URL has no `state`');
+    // A reload or the back button on the callback page: the session is already there.
+    state.show(current);
+    return { returnTo: '/' };
+  }
+  checkPending(pending, config);
+  const te = deps.metadata.tokenEndpoint(deps.metadata.forPendingLogin(pending.meta));
+  // Checked again at use: storage is outside input, and a spent code cannot be taken back.
+  const returnTo = normalizeReturnTo(pending.returnTo, config.origin);
+  let validated: URLSearchParams;
+  try {
+    validated = validateCallback(te.as, te.client, url.searchParams, pending.state);
+  } catch (error) {
+    // A restore that found no session at the server: signed out, which is no failure.
+    if (!pending.silent || !isAuthError(error, 'authorization_error') || !NO_SESSION.test(error.error as string)) throw error;
+    state.show(session.current());
     return { returnTo };
   }
+  const { tokens, claims } = await exchangeCode(deps, te, validated, pending);
+  session.establish(newSession(config, tokens, claims, deps.dpop && pending.dpopKey));
+  return { returnTo };
+}
+
+export function createCallbackHandler(deps: CallbackDeps): CallbackHandler {
+  const { config, state } = deps;
+  const exchanges = new Map<string, Promise<CallbackResult>>();
+  let last: Promise<unknown> | undefined;
 
   const failed = (cause: unknown): never => {
     const error = cause instanceof AuthError ? cause : new AuthError('authorization_error', String(cause), { cause });
@@ -103,26 +120,35 @@ export function createCallbackHandler(deps: CallbackDeps): CallbackHandler {
     throw error;
   };
 
+  function exchange(url?: string): Promise<CallbackResult> {
+    const href = url ?? pageLocation()?.href;
+    const parsed = href ? tryUrl(href) : undefined;
+    if (!parsed) {
+      return Promise.reject(
+        href ? new AuthError('state_mismatch', `the callback URL is not a URL: ${href}`) : new AuthError('invalid_config', 'handleCallback() needs a URL outside a browser'),
+      );
+    }
+    const states = parsed.searchParams.getAll('state');
+    // One exchange per state for the life of the page, whatever React does with effects.
+    const key = states.length === 1 ? `state:${states[0]}` : `url:${href}`;
+    let promise = exchanges.get(key);
+    if (!promise) {
+      promise = complete(deps, parsed).catch(failed);
+      exchanges.set(key, promise);
+      last = promise.catch(noop);
+    }
+    return promise;
+  }
+
   return {
     handle(url) {
       const href = url ?? pageLocation()?.href;
-      const parsed = href ? tryUrl(href) : undefined;
-      if (!parsed) {
-        return Promise.reject(
-          href ? new AuthError('state_mismatch', `the callback URL is not a URL: ${href}`) : new AuthError('invalid_config', 'handleCallback() needs a URL outside a browser'),
-        );
-      }
-      const states = parsed.searchParams.getAll('state');
-      // One exchange per state for the life of the page, whatever React does with effects.
-      const key = states.length === 1 ? `state:${states[0]}` : `url:${href}`;
-      let promise = exchanges.get(key);
-      if (!promise) {
-        promise = complete(parsed).catch(failed);
-        exchanges.set(key, promise);
-        last = promise.catch(noop);
-      }
-      return promise;
+      const state = href ? tryUrl(href)?.searchParams.get('state') : undefined;
+      // A popup's response goes to the opener, which holds its pending login (popupHandoff.ts).
+      if (state?.startsWith(POPUP_STATE)) return Promise.resolve(handOff(`${config.prefix}:popup`, href as string));
+      return exchange(href);
     },
+    exchange,
     inFlight: () => last,
   };
 }

@@ -5,10 +5,11 @@ import { bearer, createApiAccess } from './apiFetch.js';
 import { createAuthState } from './authState.js';
 import { createCallbackHandler } from './callback.js';
 import { dpopExtension } from './extensions.js';
-import { createLogin } from './login.js';
+import { createLogin, createLoginRequest } from './login.js';
 import { createLogout } from './logout.js';
 import { resolveOptions, type ClientConfig } from './options.js';
 import { createPendingLogins } from './pendingLogins.js';
+import { createPopupLogin } from './popup.js';
 import { createRefresher, type Refresher } from './refresher.js';
 import { createRefreshLimiter, type RefreshLimiter } from './refreshLimiter.js';
 import { createMetadataSource } from './serverMetadata.js';
@@ -84,13 +85,18 @@ export function createAuthClient(options: AuthClientOptions): AuthClient {
   const callback = createCallbackHandler(parts);
   const tokens = createTokenAccess({ ...parts, refresher, callbackInFlight: callback.inFlight });
   const logout = createLogout({ ...parts, refresher });
+  const prepare = createLoginRequest({ ...parts, logout });
+  const login = createLogin({ ...parts, logout }, prepare);
   const unwire = wire(config, session, refresher, parts.limiter);
   if (initial && state.getState().status === 'authenticated') refresher.schedule();
 
   return {
     getState: state.getState,
     subscribe: state.subscribe,
-    login: createLogin({ ...parts, logout }),
+    login,
+    loginWithPopup: createPopupLogin({ config, pending: parts.pending, prepare, exchange: callback.exchange }),
+    // Loaded on first use: an app that never restores carries none of it.
+    restoreSession: () => import('./restore.js').then((m) => m.restoreSession({ config, session, login, storage: webStorage('sessionStorage') })),
     handleCallback: callback.handle,
     getAccessToken: tokens.getAccessToken,
     refresh: () => tokens.refresh(),

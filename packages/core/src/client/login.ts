@@ -69,16 +69,27 @@ function authorizeParams(config: ClientConfig, extra: Record<string, string>, va
   return params;
 }
 
-/**
- * Creates `login()`: a new verifier, challenge, state and nonce; the pending login stored; the
- * browser sent to the authorization endpoint. Concurrent calls share one login.
- *
- * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1, https://www.rfc-editor.org/rfc/rfc7636#section-4.3
- */
-export function createLogin(deps: LoginDeps): (options?: LoginOptions) => Promise<void> {
-  const { config } = deps;
+/** What a login is started with beyond {@link LoginOptions}: how the popup and restore flows mark theirs. */
+export interface LoginRequestOptions extends LoginOptions {
+  /** Prepended to the random `state` (the popup's mark, read by the redirect page without storage). */
+  statePrefix?: string;
+  /** A `prompt=none` restore: its "no session" answers end as `unauthenticated`. */
+  silent?: boolean;
+}
 
-  async function start(opts: LoginOptions): Promise<void> {
+/** A prepared login: its authorization URL and the pending login to store before going there. */
+export interface LoginRequest {
+  url: string;
+  pending: PendingLogin;
+}
+
+/**
+ * Creates the preparation of a login: a new verifier, challenge, state and nonce, and the
+ * authorization URL (pushed first when PAR applies). Undefined when a logout is on its way.
+ */
+export function createLoginRequest(deps: LoginDeps): (opts: LoginRequestOptions) => Promise<LoginRequest | undefined> {
+  const { config } = deps;
+  return async (opts) => {
     const returnTo = returnPath(config, opts.returnTo);
     const extra = { ...config.authorizeParams, ...opts.params };
     const maxAge = parseMaxAge(extra.max_age);
@@ -86,18 +97,33 @@ export function createLogin(deps: LoginDeps): (options?: LoginOptions) => Promis
     // A logout on its way to the end-session endpoint wins over a login started meanwhile
     // (e.g. a guard reacting to the ended session before the app has navigated away).
     const since = deps.logout.departures();
-    if (await deps.logout.leaving(since)) return;
+    if (await deps.logout.leaving(since)) return undefined;
     const meta = await deps.metadata.get();
     const { verifier, challenge } = await createPkcePair();
     // A new DPoP key per login, bound to the code by its thumbprint (RFC 9449 §10).
     const key = await deps.dpop?.newKey();
-    const state = oauth.generateRandomState();
+    const state = (opts.statePrefix ?? '') + oauth.generateRandomState();
     const nonce = config.openid ? oauth.generateRandomNonce() : undefined;
     const params = authorizeParams(config, extra, { state, code_challenge: challenge, code_challenge_method: 'S256', nonce, dpop_jkt: key?.jkt });
     const url = await authorizeUrl(deps, meta, params);
-    if (await deps.logout.leaving(since)) return;
-    deps.pending.add(defined<PendingLogin>({ state, verifier, nonce, maxAge, returnTo, createdAt: Date.now(), meta, dpopKey: key?.id }));
-    config.navigate(url);
+    if (await deps.logout.leaving(since)) return undefined;
+    const silent = opts.silent || undefined;
+    return { url, pending: defined<PendingLogin>({ state, verifier, nonce, maxAge, returnTo, createdAt: Date.now(), meta, dpopKey: key?.id, silent }) };
+  };
+}
+
+/**
+ * Creates `login()`: the pending login stored and the browser sent to the authorization
+ * endpoint. Concurrent calls share one login.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1, https://www.rfc-editor.org/rfc/rfc7636#section-4.3
+ */
+export function createLogin(deps: LoginDeps, prepare = createLoginRequest(deps)): (options?: LoginRequestOptions) => Promise<void> {
+  async function start(opts: LoginRequestOptions): Promise<void> {
+    const request = await prepare(opts);
+    if (!request) return;
+    deps.pending.add(request.pending);
+    deps.config.navigate(request.url);
   }
 
   let inFlight: Promise<void> | undefined;

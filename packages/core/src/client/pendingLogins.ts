@@ -20,23 +20,26 @@ export interface PendingLogin {
   meta: ServerMetadata;
   /** The id of the DPoP key made for this login (`dpop: true`). */
   dpopKey?: string;
+  /** A `prompt=none` session restore: "no session at the server" is no error for it. */
+  silent?: boolean;
 }
 
 /** Validates one pending login read back from storage. */
 export function parsePending(value: unknown): PendingLogin | undefined {
   return parseStored(() => {
-    const { state, verifier, nonce, maxAge, returnTo, createdAt, meta, dpopKey } = value as Record<string, unknown>;
+    const { state, verifier, nonce, maxAge, returnTo, createdAt, meta, dpopKey, silent } = value as Record<string, unknown>;
     check(
       isString(state) &&
         typeof verifier === 'string' &&
         /^[A-Za-z0-9._~-]{43,128}$/.test(verifier) &&
         optional(nonce) &&
         optional(dpopKey) &&
+        (silent === undefined || silent === true) &&
         optional(maxAge, (n) => Number.isInteger(n) && (n as number) >= 0) &&
         typeof returnTo === 'string' &&
         Number.isFinite(createdAt),
     );
-    return defined({ state, verifier, nonce, maxAge, returnTo, createdAt, meta: pickMetadata(meta as never), dpopKey }) as PendingLogin;
+    return defined({ state, verifier, nonce, maxAge, returnTo, createdAt, meta: pickMetadata(meta as never), dpopKey, silent }) as PendingLogin;
   });
 }
 

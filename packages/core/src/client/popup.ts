@@ -1,0 +1,43 @@
+import { AuthError } from '../errors.js';
+import type { PopupLoginOptions } from '../types.js';
+import type { PopupLoginDeps } from './popupLogin.js';
+
+/**
+ * The mark of a popup login's `state` (followed by the usual 32 random bytes): the redirect page
+ * knows from the URL alone, without storage, that its response belongs to the opener.
+ */
+export const POPUP_STATE = 'popup.';
+
+/**
+ * Creates `loginWithPopup()`. The popup is opened at once, before anything is awaited (browsers
+ * allow `window.open` only within the click), on `about:blank`; the rest of the flow, a blocked
+ * popup's rejection included, loads lazily (popupLogin.ts). Concurrent calls share one popup.
+ * The lazy module imports types only, everything else comes in `deps`, so that it shares no
+ * module with the entry (shared modules would split the entry into more files).
+ */
+export function createPopupLogin(deps: Omit<PopupLoginDeps, 'AuthError' | 'statePrefix'>): (options?: PopupLoginOptions) => Promise<void> {
+  let inFlight: Promise<void> | undefined;
+  return (opts = {}) => {
+    if (inFlight) return inFlight;
+    const { width = 500, height = 600 } = opts.popupSize ?? {};
+    const popup = typeof window === 'undefined' ? null : window.open('', '_blank', `popup,width=${width},height=${height}`);
+    return (inFlight = import('./popupLogin.js')
+      .then((m) => m.runPopupLogin({ ...deps, AuthError, statePrefix: POPUP_STATE }, popup, opts))
+      .finally(() => {
+        inFlight = undefined;
+      }));
+  };
+}
+
+/**
+ * The redirect page of a popup login: hands the callback URL to the opener on a same-origin
+ * BroadcastChannel (which, unlike `window.opener`, survives a COOP browsing-context-group switch)
+ * and closes this window. It does not exchange the code: the opener holds the pending login.
+ */
+export function handOff(channelName: string, href: string): { returnTo: string; popup: true } {
+  const channel = new BroadcastChannel(channelName);
+  channel.postMessage({ url: href });
+  channel.close();
+  window.close();
+  return { returnTo: '/', popup: true };
+}

@@ -1,0 +1,32 @@
+import type { StorageLike } from '../types.js';
+import type { LoginRequestOptions } from './login.js';
+import type { ClientConfig } from './options.js';
+import type { Session } from './session.js';
+
+export interface RestoreDeps {
+  config: ClientConfig;
+  session: Pick<Session, 'current'>;
+  login(opts: LoginRequestOptions): Promise<void>;
+  /** This tab's sessionStorage, when there is one (storage.ts's webStorage). */
+  storage: StorageLike | undefined;
+}
+
+/**
+ * `restoreSession()`: when there is no local session, one top-level `prompt=none` login back to
+ * this page, at most once per tab session. The marker is written before leaving, so a server
+ * that always answers `login_required` costs one round trip, never a loop. Without
+ * a sessionStorage that takes the marker (it also holds the pending login) nothing is tried.
+ */
+export async function restoreSession(deps: RestoreDeps): Promise<void> {
+  const { storage } = deps;
+  const key = `${deps.config.prefix}:restore-tried`;
+  if (deps.session.current() || !storage || storage.getItem(key) !== null) return;
+  try {
+    storage.setItem(key, String(Date.now()));
+  } catch {
+    // A storage that refuses (full, disabled) keeps no marker: trying would risk a loop.
+    return;
+  }
+  // The login's own default returnTo: this page's path, query and hash.
+  await deps.login({ params: { prompt: 'none' }, silent: true });
+}
