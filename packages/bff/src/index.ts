@@ -11,7 +11,7 @@ export type { Bff } from './createBff.js';
 export type { NextFunction } from './node.js';
 export type { BffApi, BffOptions } from './options.js';
 export { StoreError } from './store.js';
-export type { SessionStore } from './store.js';
+export type { SessionStore, StoredValue } from './store.js';
 export { memoryStore } from './stores/memory.js';
 export type { MemoryStoreOptions } from './stores/memory.js';
 export { redisStore } from './stores/redis.js';

@@ -38,7 +38,11 @@ export interface BffOptions {
   postLogoutRedirectUri?: string;
   /** Absolute session lifetime in seconds. Default 28 800 (8 hours). */
   sessionTtlSeconds?: number;
-  /** A session unused this long (seconds) ends. Default 3 600 (1 hour). */
+  /**
+   * A session unused this long (seconds) ends. Default 3 600 (1 hour). A call pushes the expiry
+   * back only once a tenth of it has passed since the last push (one store write per tenth, not
+   * one per call), so an unused session ends between 0.9 × and 1 × this after its last call.
+   */
   idleTtlSeconds?: number;
   /**
    * Receives the failures the browser is not shown: a failed revocation at logout, a store

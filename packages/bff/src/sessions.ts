@@ -75,19 +75,20 @@ export async function createSession(config: BffConfig, data: SessionData): Promi
 }
 
 /**
- * Reads and opens the session at `key`; undefined when absent, past its absolute end, or not
- * something this secret sealed for this key (such an entry is deleted).
+ * Reads and opens the session at `key`, with its store entry's time left (`ttlMs`); undefined
+ * when absent, past its absolute end, or not something this secret sealed for this key (such an
+ * entry is deleted).
  */
-export async function readSession(config: BffConfig, key: string): Promise<Session | undefined> {
-  const sealed = await config.store.get(key);
-  if (sealed === undefined) return undefined;
-  const plain = open(config.keys.session, sealed, key);
+export async function readSession(config: BffConfig, key: string): Promise<(Session & { ttlMs: number }) | undefined> {
+  const stored = await config.store.get(key);
+  if (stored === undefined) return undefined;
+  const plain = open(config.keys.session, stored.value, key);
   const data = plain === undefined ? undefined : parseSession(plain);
   if (!data || data.expiresAt <= Date.now()) {
     await endSession(config, key, data);
     return undefined;
   }
-  return { key, data };
+  return { key, data, ttlMs: stored.ttlMs };
 }
 
 function parseSession(plain: string): SessionData | undefined {
@@ -111,10 +112,26 @@ export function saveSession(config: BffConfig, session: Session): Promise<boolea
   return config.store.set(key, seal(config.keys.session, JSON.stringify(data), key), entryTtl(config, data), 'present');
 }
 
-/** The session of a request by its cookie's id, its idle expiry pushed back; undefined when there is none. */
+/**
+ * The share of the idle timeout a session's entry may lose before a call pushes its expiry back:
+ * a tenth. A busy session then costs one store write per tenth of `idleTtlSeconds` (6 minutes at
+ * the default hour) instead of one per call, and its idle timeout stays an upper bound: it ends
+ * between 0.9 × and 1 × `idleTtlSeconds` after its last call, never later than configured.
+ */
+const TOUCH_AFTER_SHARE = 0.1;
+
+/**
+ * Whether a session whose store entry has `ttlMs` left needs its expiry pushed back now: when it
+ * has lost more than a tenth of its idle timeout since it was last set (written or touched). The
+ * time left is the store's own (Redis `PTTL`), not anything the session or the browser says; a
+ * session near its absolute end needs no touch (its entry already ends there).
+ */
+export const needsTouch = (config: BffConfig, data: SessionData, ttlMs: number): boolean => ttlMs < entryTtl(config, data) - config.idleTtlMs * TOUCH_AFTER_SHARE;
+
+/** The session of a request by its cookie's id, its idle expiry pushed back when due; undefined when there is none. */
 export async function loadSession(config: BffConfig, id: string): Promise<Session | undefined> {
   const session = await readSession(config, sessionKey(config, id));
-  if (session) await config.store.touch(session.key, entryTtl(config, session.data));
+  if (session && needsTouch(config, session.data, session.ttlMs)) await config.store.touch(session.key, entryTtl(config, session.data));
   return session;
 }
 

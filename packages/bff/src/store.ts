@@ -9,8 +9,12 @@
  * entries must read as absent.
  */
 export interface SessionStore {
-  /** The value under `key`, or undefined when absent or expired. Redis: `GET`. */
-  get(key: string): Promise<string | undefined>;
+  /**
+   * The value under `key` with the milliseconds it has left to live (so the BFF can tell when it
+   * was last given a TTL, and skip a `touch` it does not need), or undefined when absent or
+   * expired. Redis: one script (`GET`, then `PTTL`).
+   */
+  get(key: string): Promise<StoredValue | undefined>;
   /**
    * Stores `value` under `key` for `ttlMs` milliseconds. With `condition` `'absent'` it stores
    * only when no live entry exists (one-time markers); with `'present'` only when one does (so a
@@ -41,6 +45,13 @@ export interface SessionStore {
   lock(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;
   /** Frees what the store owns (a connection it opened); `bff.close()` calls it. Optional. */
   close?(): Promise<void>;
+}
+
+/** What {@link SessionStore.get} finds: the value and its time left to live. */
+export interface StoredValue {
+  value: string;
+  /** Milliseconds until it expires; negative when the store keeps it without a TTL (Redis's `PTTL` -1). */
+  ttlMs: number;
 }
 
 /**

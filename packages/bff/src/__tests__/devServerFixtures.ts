@@ -156,7 +156,7 @@ export function sessionsIn(store: SessionStore, secret: string) {
     /** The store key of the session whose cookie carries `id`. */
     keyOf: (id: string) => `session:${keyedHash(keys.ids, id)}`,
     async read(key: string): Promise<SessionData | undefined> {
-      const sealed = await store.get(key);
+      const sealed = (await store.get(key))?.value;
       return sealed === undefined ? undefined : (JSON.parse(open(keys.session, sealed, key) as string) as SessionData);
     },
     async write(key: string, data: SessionData): Promise<void> {

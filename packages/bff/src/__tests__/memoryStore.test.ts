@@ -19,16 +19,16 @@ describe('memoryStore, to the millisecond', () => {
     const store = memoryStore();
     await store.set('k', 'v', 1000);
     vi.advanceTimersByTime(999);
-    expect(await store.get('k')).toBe('v');
+    expect((await store.get('k'))?.value).toBe('v');
     vi.advanceTimersByTime(1);
-    expect(await store.get('k')).toBeUndefined();
+    expect((await store.get('k'))?.value).toBeUndefined();
     await store.set('t', 'v', 1000);
     vi.advanceTimersByTime(900);
     expect(await store.touch('t', 1000)).toBe(true);
     vi.advanceTimersByTime(999);
-    expect(await store.get('t')).toBe('v');
+    expect((await store.get('t'))?.value).toBe('v');
     vi.advanceTimersByTime(1);
-    expect(await store.get('t')).toBeUndefined();
+    expect((await store.get('t'))?.value).toBeUndefined();
   });
 
   it('a lock is free again exactly at its TTL', async () => {
@@ -49,18 +49,18 @@ describe('memoryStore bounds', () => {
     await store.set('c', '3', 20_000);
     vi.advanceTimersByTime(200);
     await store.set('d', '4', 30_000);
-    expect([await store.get('a'), await store.get('c'), await store.get('d')]).toEqual(['1', '3', '4']);
+    expect([(await store.get('a'))?.value, (await store.get('c'))?.value, (await store.get('d'))?.value]).toEqual(['1', '3', '4']);
     // Full again: 'a' expires soonest, whatever was written last.
     await store.set('e', '5', 30_000);
-    expect(await store.get('a')).toBeUndefined();
-    expect([await store.get('c'), await store.get('d'), await store.get('e')]).toEqual(['3', '4', '5']);
+    expect((await store.get('a'))?.value).toBeUndefined();
+    expect([(await store.get('c'))?.value, (await store.get('d'))?.value, (await store.get('e'))?.value]).toEqual(['3', '4', '5']);
   });
 
   it('a flood of short-lived one-time values does not push out the sessions in use', async () => {
     const store = memoryStore({ maxEntries: 100 });
     for (let i = 0; i < 50; i++) await store.set(`session:${i}`, 's', 3_600_000);
     for (let i = 0; i < 1_000; i++) await store.set(`state:${i}`, '1', 600_000, 'absent');
-    for (let i = 0; i < 50; i++) expect(await store.get(`session:${i}`)).toBe('s');
+    for (let i = 0; i < 50; i++) expect((await store.get(`session:${i}`))?.value).toBe('s');
   });
 
   it('refuses a maxEntries that is not a positive integer', () => {

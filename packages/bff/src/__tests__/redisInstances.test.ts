@@ -192,7 +192,7 @@ describe('Redis faults under two instances', () => {
       expect(answer.ms).toBeLessThan(2000);
     }
     expect(logs).toHaveLength(10);
-    for (const line of logs) expect(line).toMatch(/^\[[ab]\] StoreError: the session store failed \(get\): Redis at 127\.0\.0\.1:\d+ did not answer GET within 1000 ms$/);
+    for (const line of logs) expect(line).toMatch(/^\[[ab]\] StoreError: the session store failed \(get\): Redis at 127\.0\.0\.1:\d+ did not answer EVAL within 1000 ms$/);
     expect(await status(app, '/bff/user', 'a')).toBe(200);
     expect(await status(app, '/bff/user', 'b')).toBe(200);
     const times = answers.map((a) => Math.round(a.ms));

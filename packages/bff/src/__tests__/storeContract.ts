@@ -29,27 +29,27 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
     it('gets what it set until the TTL passes', async ({ expect }) => {
       const { store, pass, ttl } = setup();
       expect(await store.set('k', 'v', ttl(4))).toBe(true);
-      expect(await store.get('k')).toBe('v');
+      expect((await store.get('k'))?.value).toBe('v');
       await pass(2);
-      expect(await store.get('k')).toBe('v');
+      expect((await store.get('k'))?.value).toBe('v');
       await pass(3);
-      expect(await store.get('k')).toBeUndefined();
-      expect(await store.get('never')).toBeUndefined();
+      expect((await store.get('k'))?.value).toBeUndefined();
+      expect((await store.get('never'))?.value).toBeUndefined();
     });
 
     it("'absent' stores only without a live entry; 'present' only with one", async ({ expect }) => {
       const { store, pass, ttl } = setup();
       expect(await store.set('k', 'a', ttl(4), 'present')).toBe(false);
-      expect(await store.get('k')).toBeUndefined();
+      expect((await store.get('k'))?.value).toBeUndefined();
       expect(await store.set('k', 'a', ttl(4), 'absent')).toBe(true);
       expect(await store.set('k', 'b', ttl(4), 'absent')).toBe(false);
-      expect(await store.get('k')).toBe('a');
+      expect((await store.get('k'))?.value).toBe('a');
       expect(await store.set('k', 'c', ttl(4), 'present')).toBe(true);
-      expect(await store.get('k')).toBe('c');
+      expect((await store.get('k'))?.value).toBe('c');
       await pass(5);
       expect(await store.set('k', 'd', ttl(4), 'present')).toBe(false);
       expect(await store.set('k', 'd', ttl(4), 'absent')).toBe(true);
-      expect(await store.get('k')).toBe('d');
+      expect((await store.get('k'))?.value).toBe('d');
     });
 
     it('touch extends a live entry without rewriting it, and not a dead or missing one', async ({ expect }) => {
@@ -58,20 +58,36 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
       await pass(1);
       expect(await store.touch('k', ttl(6))).toBe(true);
       await pass(4);
-      expect(await store.get('k')).toBe('v');
+      expect((await store.get('k'))?.value).toBe('v');
       await pass(3);
       expect(await store.touch('k', ttl(6))).toBe(false);
-      expect(await store.get('k')).toBeUndefined();
+      expect((await store.get('k'))?.value).toBeUndefined();
       expect(await store.touch('never', ttl(6))).toBe(false);
+    });
+
+    it('get tells the time left to live, which set and touch give anew', async ({ expect }) => {
+      const { store, pass, ttl } = setup();
+      await store.set('k', 'v', ttl(8));
+      const fresh = (await store.get('k'))?.ttlMs ?? NaN;
+      expect(fresh).toBeGreaterThan(ttl(6));
+      expect(fresh).toBeLessThanOrEqual(ttl(8));
+      await pass(4);
+      const later = (await store.get('k'))?.ttlMs ?? NaN;
+      expect(later).toBeGreaterThan(0);
+      expect(later).toBeLessThanOrEqual(ttl(4));
+      await store.touch('k', ttl(8));
+      expect((await store.get('k'))?.ttlMs).toBeGreaterThan(ttl(6));
+      await store.set('k', 'w', ttl(8), 'present');
+      expect(await store.get('k')).toMatchObject({ value: 'w', ttlMs: expect.any(Number) });
     });
 
     it('delete removes (absent is fine); values are kept exactly', async ({ expect }) => {
       const { store, ttl } = setup();
       const value = `${'sealed-'.repeat(2000)}é✓`;
       await store.set('k', value, ttl(4));
-      expect(await store.get('k')).toBe(value);
+      expect((await store.get('k'))?.value).toBe(value);
       await store.delete('k');
-      expect(await store.get('k')).toBeUndefined();
+      expect((await store.get('k'))?.value).toBeUndefined();
       await store.delete('absent');
     });
   });
@@ -102,7 +118,7 @@ export function describeStoreContract(name: string, harness: () => StoreHarness)
     it('an index is not a value, nor a value an index', async ({ expect }) => {
       const { store, ttl } = setup();
       await store.addToIndex('i', 'm', ttl(4));
-      expect(await store.get('i')).toBeUndefined();
+      expect((await store.get('i'))?.value).toBeUndefined();
       await store.set('v', 'x', ttl(4));
       expect(await store.indexMembers('v')).toEqual([]);
     });

@@ -74,10 +74,10 @@ describe('GET /bff/user', () => {
     const browser = new Browser(bff);
     await signIn(browser, as);
     const key = sessionKey(resolveOptions(bffOptions()), browser.cookies.get(SESSION) as string);
-    const sealed = (await store.get(key)) as string;
+    const sealed = (await store.get(key))?.value as string;
     await store.set(key, `${sealed.slice(0, 30)}${sealed[30] === 'A' ? 'B' : 'A'}${sealed.slice(31)}`, 60_000);
     expect((await browser.app('/bff/user')).status).toBe(401);
-    expect(await store.get(key)).toBeUndefined();
+    expect((await store.get(key))?.value).toBeUndefined();
   });
 
   it('a session sealed under another secret does not open', async () => {

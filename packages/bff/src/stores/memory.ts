@@ -64,8 +64,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
   const entries = expiringEntries(maxEntries);
   return {
     async get(key) {
-      const value = entries.live(key)?.value;
-      return typeof value === 'string' ? value : undefined;
+      const entry = entries.live(key);
+      return typeof entry?.value === 'string' ? { value: entry.value, ttlMs: entry.expiresAt - Date.now() } : undefined;
     },
     async set(key, value, ttlMs, condition) {
       const exists = entries.live(key) !== undefined;

@@ -38,6 +38,9 @@ local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 redis.call('PEXPIRE', KEYS[1], math.max(1, tonumber(last[2]) - tonumber(ARGV[3])))
 return 1`;
 
+/** A value and its time left (`PTTL`) in one round trip; nil when absent. */
+const GET_WITH_TTL = "local v = redis.call('GET', KEYS[1]) if not v then return false end return {v, redis.call('PTTL', KEYS[1])}";
+
 /** Redis takes whole, positive milliseconds; a TTL already spent becomes the shortest one. */
 const ms = (ttl: number): string => String(Math.max(1, Math.ceil(ttl)));
 
@@ -54,8 +57,9 @@ function commands(send: Send, prefix: string): Omit<SessionStore, 'close'> {
   const lock = (key: string) => `${prefix}lock:${key}`;
   return {
     async get(key) {
-      const reply = await send(['GET', value(key)]);
-      return typeof reply === 'string' ? reply : undefined;
+      const reply = await send(['EVAL', GET_WITH_TTL, '1', value(key)]);
+      if (!Array.isArray(reply) || typeof reply[0] !== 'string') return undefined;
+      return { value: reply[0], ttlMs: Number(reply[1]) };
     },
     async set(key, data, ttlMs, condition) {
       const only = condition === 'absent' ? ['NX'] : condition === 'present' ? ['XX'] : [];
@@ -90,9 +94,9 @@ function commands(send: Send, prefix: string): Omit<SessionStore, 'close'> {
 
 /**
  * A {@link SessionStore} on Redis (node-redis), for a BFF on several instances: each method is
- * one command (`GET`, `SET PX NX|XX`, `PEXPIRE`, `DEL`, `ZRANGE BYSCORE`, `ZREM`, and one script
- * each for adding to an index and releasing a lock), entries expire by Redis's TTL, and the
- * refresh lock is `SET NX PX`, freed only by its holder. It stores what the BFF gives it: keys
+ * one command (`SET PX NX|XX`, `PEXPIRE`, `DEL`, `ZRANGE BYSCORE`, `ZREM`, and one script each
+ * for reading a value with its TTL, adding to an index and releasing a lock), entries expire by
+ * Redis's TTL, and the refresh lock is `SET NX PX`, freed only by its holder. It stores what the BFF gives it: keys
  * already HMAC'd, sessions already sealed, so Redis holds no token in clear.
  *
  * Faults fail fast: a command is bounded by `commandTimeoutMs`, and while Redis is unreachable
