@@ -168,7 +168,7 @@ export async function startServers(settings, stops, options = {}) {
  */
 export function printSummary(settings, { issuer, devServer, api, tags }, app) {
   const { audience, tagsAudience } = settings;
-  const row = (/** @type {string} */ label, /** @type {string} */ value) => console.log(`  ${`${label}:`.padEnd(22)}${value}`);
+  const row = (/** @type {string} */ label, /** @type {string} */ value) => console.log(`  ${(label ? `${label}:` : '').padEnd(22)}${value}`);
   console.log('');
   for (const [label, value] of app) row(label, value);
   row('Notes API', `${api.url}  (audience ${audience || '(not checked)'})`);
