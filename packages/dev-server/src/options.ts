@@ -22,7 +22,7 @@ export interface DevServerOptions {
   port?: number;
   /** Interface to bind. Default `'127.0.0.1'` (loopback only). */
   host?: string;
-  /** Issuer identifier. Default `http://<host>:<actual port>`. Must be the URL the browser uses, because the session cookies live on its host. */
+  /** Issuer identifier. Default `http://<host>:<actual port>`. Must be the URL the browser uses, because the session cookies live on its host. With a `profile`, this is the origin and the profile's issuer path is appended (`/realms/dev`, …). */
   issuer?: string;
   /** Clients to register instead of {@link defaultClients}. */
   clients?: ClientMetadata[];
