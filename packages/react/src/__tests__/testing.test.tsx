@@ -96,4 +96,24 @@ describe('createMockAuthClient', () => {
     expect(client.calls.login).toEqual([{ returnTo: '/a' }]);
     expect(client.getState().status).toBe('unauthenticated');
   });
+  it('loginWithPopup signs in, or with signInOnLogin: false rejects login_cancelled and leaves the state alone', async () => {
+    const client = createMockAuthClient();
+    await client.loginWithPopup({ params: { prompt: 'login' } });
+    expect(client.getState().status).toBe('authenticated');
+    const cancelled = createMockAuthClient({ signInOnLogin: false });
+    const error = await cancelled.loginWithPopup().catch((e: unknown) => e);
+    expect(isAuthError(error, 'login_cancelled')).toBe(true);
+    expect(cancelled.getState().status).toBe('unauthenticated');
+    expect(cancelled.calls.loginWithPopup).toEqual([undefined]);
+  });
+
+  it('restoreSession signs in only with serverSession: true, as a prompt=none answer would', async () => {
+    const none = createMockAuthClient();
+    await none.restoreSession();
+    expect(none.getState()).toMatchObject({ status: 'unauthenticated', error: null });
+    const some = createMockAuthClient({ serverSession: true });
+    await some.restoreSession();
+    expect(some.getState().status).toBe('authenticated');
+    expect(some.calls.restoreSession).toHaveLength(1);
+  });
 });
