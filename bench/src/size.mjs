@@ -19,6 +19,8 @@ export const apps = [
   ['pkce-auth', REALISTIC_APP],
   ['pkce-auth, `dpop: true`', DPOP_APP],
   ['pkce-auth, BFF mode (createBffClient, no callback route)', BFF_APP],
+  ['pkce-auth, signing in with loginWithPopup()', 'pkce-auth-popup.jsx'],
+  ['pkce-auth, restoreSession() at start-up', 'pkce-auth-restore.jsx'],
   ['oauth4webapi (by hand)', 'oauth4webapi.jsx'],
   ['react-oauth2-code-pkce', 'react-oauth2-code-pkce.jsx'],
   ['react-oidc-context + oidc-client-ts', 'react-oidc-context.jsx'],

@@ -9,7 +9,7 @@ import { normalizeReturnTo, pageLocation, tryUrl } from '../url.js';
 import type { AuthStateStore } from './authState.js';
 import type { Dpop } from './dpop.js';
 import type { ClientConfig } from './options.js';
-import { handOff, POPUP_STATE } from './popup.js';
+import { POPUP_STATE } from './popup.js';
 import { PENDING_TTL_MS, type PendingLogin, type PendingLogins } from './pendingLogins.js';
 import type { MetadataSource } from './serverMetadata.js';
 import type { Session } from './session.js';
@@ -145,7 +145,7 @@ export function createCallbackHandler(deps: CallbackDeps): CallbackHandler {
       const href = url ?? pageLocation()?.href;
       const state = href ? tryUrl(href)?.searchParams.get('state') : undefined;
       // A popup's response goes to the opener, which holds its pending login (popupHandoff.ts).
-      if (state?.startsWith(POPUP_STATE)) return Promise.resolve(handOff(`${config.prefix}:popup`, href as string));
+      if (state?.startsWith(POPUP_STATE)) return import('./popupHandoff.js').then((m) => m.handOff(`${config.prefix}:popup`, href as string));
       return exchange(href);
     },
     exchange,

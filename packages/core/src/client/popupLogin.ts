@@ -25,7 +25,7 @@ export const POLL_MS = 500;
 export const CLOSED_GRACE_MS = 3000;
 
 /** The BroadcastChannel a popup's redirect page hands its response to the opener on. */
-export const popupChannel = (prefix: string): string => `${prefix}:popup`; // as handOff() in popup.ts
+export const popupChannel = (prefix: string): string => `${prefix}:popup`; // as handOff() in popupHandoff.ts
 
 /** Whether `href` is a response for `state` at the redirect URI. */
 function isResponse(config: ClientConfig, href: unknown, state: string): href is string {
