@@ -73,6 +73,17 @@ export const config = {
   dpop: oneOf('VITE_AUTH_DPOP', read(env.VITE_AUTH_DPOP, 'false'), ['true', 'false'] as const) === 'true',
   /** Pushed authorization requests (RFC 9126): `'auto'` when the server requires them, or always / never. */
   par: parOption(oneOf('VITE_AUTH_PAR', read(env.VITE_AUTH_PAR, 'auto'), ['auto', 'true', 'false'] as const)),
+  /**
+   * At start-up, without a session here, look for one at the server with one `prompt=none`
+   * redirect (once per tab session): a single sign-on session signs in without a form.
+   */
+  restore: oneOf('VITE_AUTH_RESTORE', read(env.VITE_AUTH_RESTORE, 'true'), ['true', 'false'] as const) === 'true',
+  /**
+   * How the routes are guarded: `components` (`<RequireAuth>` and `<Callback>` in `<Routes>`), or
+   * `data` (`createBrowserRouter` with the `requireAuth` / `callbackLoader` loaders of
+   * `@pkce-auth/react/router`: a guard runs before its route renders).
+   */
+  router: oneOf('VITE_AUTH_ROUTER', read(env.VITE_AUTH_ROUTER, 'components'), ['components', 'data'] as const),
   /** Derived from the page's origin, so the app works on any host and port. */
   redirectUri: `${origin}/callback`,
   postLogoutRedirectUri: `${origin}/`,

@@ -13,6 +13,27 @@ export function describeError(error: unknown): { code: string; message: string }
   return { code: 'Error', message: String(error) };
 }
 
+const SIGN_IN_AGAIN = 'Your sign-in has ended. Please sign in again.';
+const UNREACHABLE = 'The sign-in service could not be reached. Check your connection and try again.';
+
+/** What a person is told, by the server's OAuth `error` first (inside `authorization_error`), then by code. */
+const PLAIN_WORDS: Record<string, string> = {
+  access_denied: 'You cancelled sign-in.',
+  login_cancelled: 'You closed the sign-in window (or the browser blocked it) before signing in.',
+  login_required: SIGN_IN_AGAIN,
+  interaction_required: SIGN_IN_AGAIN,
+  consent_required: SIGN_IN_AGAIN,
+  network_error: UNREACHABLE,
+  discovery_failed: UNREACHABLE,
+  state_mismatch: 'This sign-in link has expired or was already used.',
+};
+
+/** A sentence a person understands for a failed sign-in; the code stays in {@link describeError}. */
+export function plainWords(error: unknown): string {
+  if (!isAuthError(error)) return 'Something went wrong while signing you in.';
+  return PLAIN_WORDS[error.error ?? ''] ?? PLAIN_WORDS[error.code] ?? 'Sign-in did not complete.';
+}
+
 /** `m:ss` (or `h:mm:ss`) for a number of whole seconds. */
 export function formatDuration(totalSeconds: number): string {
   const seconds = Math.max(0, Math.floor(totalSeconds));

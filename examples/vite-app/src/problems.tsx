@@ -13,8 +13,8 @@ const ProblemsContext = createContext<Problems | null>(null);
  * Holds failures of actions started from buttons, which reject a promise rather than (or as well
  * as) landing in `AuthState.error`, so the error banner can show both in one place.
  */
-export function ProblemsProvider({ children }: { children: ReactNode }) {
-  const [actionError, setActionError] = useState<unknown>(null);
+export function ProblemsProvider({ children, initial = null }: { children: ReactNode; initial?: unknown }) {
+  const [actionError, setActionError] = useState<unknown>(initial);
   const report = useCallback((error: unknown) => setActionError(error), []);
   const clear = useCallback(() => setActionError(null), []);
   const value = useMemo(() => ({ actionError, report, clear }), [actionError, report, clear]);

@@ -15,6 +15,8 @@ interface ImportMetaEnv {
   readonly VITE_TAGS_API_URL?: string;
   readonly VITE_TAGS_RESOURCE?: string;
   readonly VITE_AUTH_MODE?: string;
+  readonly VITE_AUTH_RESTORE?: string;
+  readonly VITE_AUTH_ROUTER?: string;
 }
 
 interface ImportMeta {

@@ -1,10 +1,10 @@
 import { useAuth } from '@pkce-auth/react';
-import { describeError } from '../format';
+import { describeError, plainWords } from '../format';
 import { useProblems } from '../problems';
 
 /**
  * The session's error (`AuthState.error`, e.g. a failed callback or background refresh) and the
- * last failed action, with the error code a developer can look up.
+ * last failed action: in plain words, then the error code and message a developer can look up.
  */
 export function AuthErrorBanner() {
   const stateError = useAuth((s) => s.error);
@@ -21,7 +21,8 @@ export function AuthErrorBanner() {
         const { code, message } = describeError(error);
         return (
           <p key={index}>
-            <code className="error-code">{code}</code> {message}
+            <strong data-testid="auth-error-words">{plainWords(error)}</strong> <code className="error-code">{code}</code>{' '}
+            {message}
           </p>
         );
       })}

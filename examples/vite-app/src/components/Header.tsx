@@ -2,6 +2,7 @@ import { useAuth } from '@pkce-auth/react';
 import { useState } from 'react';
 import { Link, NavLink, useLocation, useNavigate } from 'react-router-dom';
 import { auth, signOut } from '../auth';
+import { config } from '../config';
 import { displayName } from '../format';
 import { useProblems } from '../problems';
 
@@ -91,14 +92,39 @@ function AuthButton() {
     }
   };
   return (
-    <button
-      type="button"
-      className="button primary"
-      onClick={() => void onSignIn()}
-      disabled={busy || status === 'loading'}
-      data-testid="login-button"
-    >
-      Sign in
+    <>
+      <button
+        type="button"
+        className="button primary"
+        onClick={() => void onSignIn()}
+        disabled={busy || status === 'loading'}
+        data-testid="login-button"
+      >
+        Sign in
+      </button>
+      {config.authMode === 'browser' && <PopupSignIn disabled={busy || status === 'loading'} />}
+    </>
+  );
+}
+
+/**
+ * Signs in in a popup: this page stays as it is (unsaved input, scroll) and is signed in when the
+ * popup closes. `loginWithPopup` opens the window synchronously, so it must run in the click itself.
+ */
+function PopupSignIn({ disabled }: { disabled: boolean }) {
+  const { loginWithPopup } = useAuth();
+  const { report, clear } = useProblems();
+  const [busy, setBusy] = useState(false);
+  const onClick = () => {
+    clear();
+    setBusy(true);
+    loginWithPopup()
+      .catch(report)
+      .finally(() => setBusy(false));
+  };
+  return (
+    <button type="button" className="button" onClick={onClick} disabled={disabled || busy} data-testid="popup-login-button">
+      Sign in in a popup
     </button>
   );
 }
