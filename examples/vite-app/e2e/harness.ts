@@ -68,12 +68,15 @@ export interface StaticServer {
    * test tamper with what arrives at the redirect URI. `undefined` removes it.
    */
   setRedirect(fn: ((url: URL) => string | undefined) | undefined): void;
+  /** Response headers added to everything the server answers from now on (e.g. a COOP); mutable. */
+  headers: Record<string, string>;
   stop(): Promise<void>;
 }
 
 export async function startStaticServer(): Promise<StaticServer> {
   let files: ReturnType<typeof appFiles> | undefined;
   let redirect: ((url: URL) => string | undefined) | undefined;
+  const headers: Record<string, string> = {};
   const log: StaticServer['log'] = [];
   const sockets = new Set<Socket>();
 
@@ -81,6 +84,7 @@ export async function startStaticServer(): Promise<StaticServer> {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
     log.push({ method, path: decodeURIComponent(url.pathname), at: Date.now() });
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     const to = redirect?.(url);
     if (to !== undefined) {
       res.statusCode = 302;
@@ -123,6 +127,7 @@ export async function startStaticServer(): Promise<StaticServer> {
     setRedirect(fn) {
       redirect = fn;
     },
+    headers,
     stop() {
       stopped ??= new Promise<void>((ok) => {
         server.close(() => ok());
@@ -239,6 +244,12 @@ export interface StackOptions {
   par?: 'auto' | 'true' | 'false';
   /** The app's `VITE_AUTH_CLIENT_ID`, e.g. `notes-spa-par` (which must push). Default {@link CLIENT_ID}. */
   clientId?: string;
+  /** The app's `VITE_AUTH_RESTORE`: a `prompt=none` session restore at start-up. Default `false` (the tests count every request). */
+  restore?: boolean;
+  /** The app's `VITE_AUTH_ROUTER`: guards as components, or a data router's loaders. Default `'components'`. */
+  router?: 'components' | 'data';
+  /** The build's NODE_ENV; `development` makes StrictMode replay effects. Default: {@link buildApp}'s. */
+  nodeEnv?: 'production' | 'development';
 }
 
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
@@ -277,7 +288,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       VITE_AUTH_DPOP: opts.dpop ? 'true' : 'false',
       VITE_AUTH_PAR: opts.par ?? 'auto',
       VITE_AUTH_CLIENT_ID: clientId,
-    });
+      VITE_AUTH_RESTORE: opts.restore ? 'true' : 'false',
+      VITE_AUTH_ROUTER: opts.router ?? 'components',
+    }, opts.nodeEnv);
     outDirs.push(outDir);
     app.setRoot(outDir);
 
@@ -497,6 +510,31 @@ export async function dumpPages(label: string, contexts: BrowserContext[]): Prom
       }
     }
   }
+}
+
+/** A console message or uncaught error of one of a context's pages (popups included). */
+export interface ConsoleEntry {
+  kind: 'console' | 'pageerror';
+  type: string;
+  text: string;
+  url: string;
+}
+
+/**
+ * Collects the console's errors and warnings and every uncaught page error of all pages of
+ * `context`, popups included, from now on: assert the list is empty, or holds only errors you can name.
+ */
+export function watchConsole(context: BrowserContext): ConsoleEntry[] {
+  const entries: ConsoleEntry[] = [];
+  const watch = (page: Page): void => {
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') entries.push({ kind: 'console', type: m.type(), text: m.text(), url: page.url() });
+    });
+    page.on('pageerror', (e) => entries.push({ kind: 'pageerror', type: e.name, text: e.message, url: page.url() }));
+  };
+  for (const page of context.pages()) watch(page);
+  context.on('page', watch);
+  return entries;
 }
 
 /** Closes whatever was opened, ignoring what is already gone. */
