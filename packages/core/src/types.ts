@@ -200,7 +200,10 @@ export interface AuthClient {
    * Signs in in a popup, keeping this page and its state. Call it from a click: the popup is
    * opened before anything is awaited. Resolves when the state is `authenticated`; rejects
    * `login_cancelled` when the popup is blocked or closed before the response (no pending login
-   * is left). Concurrent calls share one popup.
+   * is left). Concurrent calls share one popup. The redirect page hands the response over on a
+   * BroadcastChannel, so COOP `same-origin-allow-popups` on the app works; a popup that reads as
+   * closed (e.g. COOP `same-origin` on the redirect page severs it) has 3 s to hand over before
+   * the call rejects, so do not set COOP `same-origin` on the authorization server's pages.
    */
   loginWithPopup(options?: PopupLoginOptions): Promise<void>;
   /**
