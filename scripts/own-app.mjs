@@ -46,7 +46,7 @@ function writeApp(dir, tarballs) {
   };
   writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
   writeFileSync(join(dir, 'vite.config.js'), "import react from '@vitejs/plugin-react';\nexport default { plugins: [react()], preview: { port: 5190, host: 'localhost', strictPort: true } };\n");
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><html><body><div id="root"></div><script type="module" src="/src/main.tsx"></script></body></html>\n');
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><link rel="icon" href="data:,"></head><body><div id="root"></div><script type="module" src="/src/main.tsx"></script></body></html>\n');
   for (const [path, body] of Object.entries(recipeFiles(readFileSync(join(root, 'README.md'), 'utf8')))) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), body);
@@ -79,8 +79,11 @@ async function signInAndOut() {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();
+    // A normal sign-in and sign-out leave the console clean: no error, no failed request.
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(`console: ${m.text()} (${m.location()?.url})`));
+    page.on('requestfailed', (r) => errors.push(`request failed: ${r.method()} ${r.url()} (${r.failure()?.errorText})`));
     await page.goto(`${APP}/`);
     await page.getByRole('button', { name: 'Sign in' }).click({ timeout: STEP_TIMEOUT_MS });
     await page.waitForURL((url) => url.origin === ISSUER, { timeout: STEP_TIMEOUT_MS });
@@ -95,7 +98,7 @@ async function signInAndOut() {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL((url) => url.origin === APP && url.pathname === '/', { timeout: STEP_TIMEOUT_MS });
     await page.getByRole('button', { name: 'Sign in' }).waitFor({ timeout: STEP_TIMEOUT_MS });
-    if (errors.length) throw new Error(`the page threw: ${errors.join('\n')}`);
+    if (errors.length) throw new Error(`the console was not clean:\n${errors.join('\n')}`);
   } catch (error) {
     const page = browser.contexts()[0]?.pages()[0];
     const text = await page?.innerText('body').catch(() => '');

@@ -27,6 +27,9 @@ export async function revoke(
   );
   try {
     await oauth.processRevocationResponse(response);
+    // Read the (empty) body to its end: a response left unread counts as in flight, and the
+    // end-session navigation that follows would abort it (an error in the console).
+    await response.arrayBuffer();
   } catch (cause) {
     throw revocationError(response.status, cause);
   }
