@@ -41,6 +41,8 @@ export interface AuthErrorDetails {
   status?: number | undefined;
   /** The underlying error. */
   cause?: unknown;
+  /** A failed callback's: where its login was to land, so "Try again" can keep it. */
+  returnTo?: string | undefined;
 }
 
 /**
@@ -56,6 +58,7 @@ export class AuthError extends Error {
   declare readonly errorDescription?: string;
   declare readonly status?: number;
   declare readonly cause?: unknown;
+  declare readonly returnTo?: string;
 
   constructor(code: AuthErrorCode, message: string, details: AuthErrorDetails = {}) {
     super(message);

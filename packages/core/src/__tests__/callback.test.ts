@@ -237,3 +237,20 @@ describe('handleCallback()', () => {
     expect(client.getState()).toMatchObject({ status: 'authenticated', error: null });
   });
 });
+
+describe('a failed callback says where its login was to land', () => {
+  it('access_denied and a refused code carry the login’s returnTo (for "Try again"); a forged state carries none', async () => {
+    fakeServer({ codeResponse: () => json({ error: 'invalid_grant' }, 400) });
+    const { client, navigations } = makeClient();
+    const denied = await startLogin(client, navigations, '/notes?tab=2');
+    const refusal = await client.handleCallback(`${REDIRECT_URI}?error=access_denied&state=${denied.get('state')}&iss=${iss}`).catch((e: unknown) => e);
+    expect(refusal).toMatchObject({ code: 'authorization_error', error: 'access_denied', returnTo: '/notes?tab=2' });
+    const spent = await startLogin(client, navigations, '/tags');
+    const refused = await client.handleCallback(`${REDIRECT_URI}?code=c1&state=${spent.get('state')}&iss=${iss}`).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'token_error', error: 'invalid_grant', returnTo: '/tags' });
+    expect(client.getState().error).toBe(refused);
+    const forged = await client.handleCallback(`${REDIRECT_URI}?error=access_denied&state=forged&iss=${iss}`).catch((e: unknown) => e);
+    expect(forged).toMatchObject({ code: 'state_mismatch' });
+    expect((forged as AuthError).returnTo).toBeUndefined();
+  });
+});

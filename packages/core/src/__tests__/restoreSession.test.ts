@@ -1,7 +1,7 @@
 // restoreSession(): one top-level prompt=none round trip per tab session, back to the same page;
 // "no session at the server" ends unauthenticated without an error, and never loops. Each
 // "reload" is a fresh client on the same sessionStorage, as after a navigation.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthError } from '../errors.js';
 import { CLIENT_ID, fakeServer, ISSUER, makeClient, REDIRECT_URI, signIn } from './fixtures.js';
 
@@ -14,7 +14,12 @@ afterEach(() => history.replaceState(null, '', '/'));
 async function loadAndRestore(path = '/notes?x=1#top') {
   history.replaceState(null, '', path);
   const { client, navigations } = makeClient();
-  await client.restoreSession();
+  let settled = false;
+  const restoring = client.restoreSession().then(() => void (settled = true));
+  await Promise.race([restoring, vi.waitUntil(() => navigations.length > 0)]);
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  // Resolved at once when nothing was tried; never once it navigated (the page is leaving).
+  expect(settled).toBe(navigations.length === 0);
   const url = navigations[0];
   return { client, navigations, params: url ? new URL(url).searchParams : undefined };
 }

@@ -92,9 +92,20 @@ async function complete(deps: CallbackDeps, url: URL): Promise<CallbackResult> {
     return { returnTo: '/' };
   }
   checkPending(pending, config);
-  const te = deps.metadata.tokenEndpoint(deps.metadata.forPendingLogin(pending.meta));
   // Checked again at use: storage is outside input, and a spent code cannot be taken back.
   const returnTo = normalizeReturnTo(pending.returnTo, config.origin);
+  return finish(deps, url, pending, returnTo).catch((error: unknown) => {
+    // Where the failed login was to land, for a "Try again" that keeps it.
+    if (!(error instanceof AuthError) || error.returnTo !== undefined) throw error;
+    const { code, message, error: oauthError, errorDescription, status, cause } = error;
+    throw new AuthError(code, message, { error: oauthError, errorDescription, status, cause, returnTo });
+  });
+}
+
+/** The pending login's response validated and its code exchanged, or a restore's "no session". */
+async function finish(deps: CallbackDeps, url: URL, pending: PendingLogin, returnTo: string): Promise<CallbackResult> {
+  const { config, session, state } = deps;
+  const te = deps.metadata.tokenEndpoint(deps.metadata.forPendingLogin(pending.meta));
   let validated: URLSearchParams;
   try {
     validated = validateCallback(te.as, te.client, url.searchParams, pending.state);

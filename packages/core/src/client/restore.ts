@@ -16,6 +16,7 @@ export interface RestoreDeps {
  * this page, at most once per tab session. The marker is written before leaving, so a server
  * that always answers `login_required` costs one round trip, never a loop. Without
  * a sessionStorage that takes the marker (it also holds the pending login) nothing is tried.
+ * Resolves at once when nothing is tried; never once it has navigated.
  */
 export async function restoreSession(deps: RestoreDeps): Promise<void> {
   const { storage } = deps;
@@ -29,4 +30,7 @@ export async function restoreSession(deps: RestoreDeps): Promise<void> {
   }
   // The login's own default returnTo: this page's path, query and hash.
   await deps.login({ params: { prompt: 'none' }, silent: true });
+  // The page is leaving: an app that waits for this before rendering must not render (a guard
+  // would start a second login over this one).
+  return new Promise<never>(() => {});
 }
