@@ -1,4 +1,4 @@
-import { AuthError, parseSecureUrl, type ServerClientOptions } from '@pkce-auth/core';
+import { AuthError, parseSecureUrl, type AuthClientOptions, type ServerClientOptions } from '@pkce-auth/core';
 import { cookieNames, type CookieNames } from './cookies.js';
 import { deriveKeys, type Keys } from './crypto.js';
 import { guardStore, StoreError, type SessionStore } from './store.js';
@@ -36,6 +36,12 @@ export interface BffOptions {
   authorizeParams?: Record<string, string>;
   /** Where the server sends the person after logout. Default `<baseUrl>/`. */
   postLogoutRedirectUri?: string;
+  /**
+   * Builds the URL the browser goes to after logout, for servers whose logout is not
+   * RP-Initiated Logout (Cognito, Auth0: their presets set it); `undefined` skips the server's
+   * logout. Default: the discovered `end_session_endpoint`.
+   */
+  logoutUrl?: AuthClientOptions['logoutUrl'];
   /** Absolute session lifetime in seconds. Default 28 800 (8 hours). */
   sessionTtlSeconds?: number;
   /**
@@ -68,6 +74,7 @@ export interface BffConfig {
   scope: string;
   authorizeParams: Record<string, string>;
   postLogoutRedirectUri: string;
+  logoutUrl: AuthClientOptions['logoutUrl'];
   sessionTtlMs: number;
   idleTtlMs: number;
   /** Longest path first, so `/api/notes/tags` wins over `/api/notes`. */
@@ -157,6 +164,7 @@ export function resolveOptions(options: BffOptions): BffConfig {
     scope,
     authorizeParams: resolveAuthorizeParams(options.authorizeParams),
     postLogoutRedirectUri: options.postLogoutRedirectUri === undefined ? baseUrl.href : secureUrl(options.postLogoutRedirectUri, 'postLogoutRedirectUri').href,
+    logoutUrl: typeof options.logoutUrl === 'function' || options.logoutUrl === undefined ? options.logoutUrl : fail('`logoutUrl` must be a function returning a URL or undefined'),
     sessionTtlMs: sessionTtl * 1000,
     idleTtlMs: idleTtl * 1000,
     apis: resolveApis(options.apis),

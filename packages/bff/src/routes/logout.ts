@@ -1,4 +1,4 @@
-import { discover, revokeToken, type ServerMetadata } from '@pkce-auth/core';
+import { discover, parseSecureUrl, revokeToken, type ServerMetadata } from '@pkce-auth/core';
 import type { BffConfig } from '../options.js';
 import { clearSessionCookie, requestCookies, requestSessionKey } from '../requestSession.js';
 import { json } from '../responses.js';
@@ -24,12 +24,30 @@ function takeSession(config: BffConfig, key: string): Promise<SessionData | unde
  * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout
  */
 function redirectTo(config: BffConfig, meta: ServerMetadata | undefined, data: SessionData | undefined): string {
+  if (config.logoutUrl && data) return providerLogoutUrl(config, meta, data);
   if (!meta?.end_session_endpoint || !data) return config.postLogoutRedirectUri;
   const url = new URL(meta.end_session_endpoint);
   url.searchParams.set('client_id', config.client.clientId);
   url.searchParams.set('post_logout_redirect_uri', config.postLogoutRedirectUri);
   if (data.idToken) url.searchParams.set('id_token_hint', data.idToken);
   return url.href;
+}
+
+/** The `logoutUrl` option's URL (a preset's provider logout); the post-logout URI when it gives none or a bad one. */
+function providerLogoutUrl(config: BffConfig, meta: ServerMetadata | undefined, data: SessionData): string {
+  const url = config.logoutUrl?.({
+    clientId: config.client.clientId,
+    postLogoutRedirectUri: config.postLogoutRedirectUri,
+    ...(data.idToken ? { idToken: data.idToken } : {}),
+    ...(meta?.end_session_endpoint ? { endSessionEndpoint: meta.end_session_endpoint } : {}),
+  });
+  if (url === undefined) return config.postLogoutRedirectUri;
+  try {
+    return parseSecureUrl(url, 'the URL `logoutUrl` returned').href;
+  } catch (error) {
+    config.onError(error);
+    return config.postLogoutRedirectUri;
+  }
 }
 
 /**

@@ -1,0 +1,43 @@
+import { auth0, cognito } from '@pkce-auth/core';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { APP, body, Browser, mockAuthServer, signIn, testBff, useMsw, type MockAuthServer } from './fixtures.js';
+
+useMsw();
+
+let as: MockAuthServer;
+beforeEach(async () => {
+  as = await mockAuthServer({ endSession: false });
+});
+
+/** Signs in, logs out, and returns where the BFF sends the browser. */
+async function logoutTarget(options: Parameters<typeof testBff>[0]): Promise<string> {
+  const browser = new Browser(testBff(options).bff);
+  await signIn(browser, as);
+  const response = await browser.app('/bff/logout', { method: 'POST' });
+  expect(response.status).toBe(200);
+  return ((await body(response)) as { redirectTo: string }).redirectTo;
+}
+
+describe('POST /bff/logout with a provider preset’s logoutUrl', () => {
+  it("auth0(): the tenant's /v2/logout with client_id and returnTo, though discovery lists no end-session endpoint", async () => {
+    const { logoutUrl } = auth0({ domain: 'notes.eu.auth0.com' });
+    const url = new URL(await logoutTarget({ logoutUrl }));
+    expect(url.origin + url.pathname).toBe('https://notes.eu.auth0.com/v2/logout');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: 'notes-bff', returnTo: `${APP}/` });
+    expect(as.requests.revocation).toHaveLength(1);
+  });
+
+  it("cognito(): the pool domain's /logout with client_id and logout_uri", async () => {
+    const { logoutUrl } = cognito({ region: 'eu-west-1', userPoolId: 'eu-west-1_Abc', domain: 'notes.auth.eu-west-1.amazoncognito.com' });
+    const url = new URL(await logoutTarget({ logoutUrl, postLogoutRedirectUri: `${APP}/bye` }));
+    expect(url.origin + url.pathname).toBe('https://notes.auth.eu-west-1.amazoncognito.com/logout');
+    expect(Object.fromEntries(url.searchParams)).toEqual({ client_id: 'notes-bff', logout_uri: `${APP}/bye` });
+  });
+
+  it('a logoutUrl that returns an insecure URL is reported to onError and the browser goes to the post-logout URI', async () => {
+    const errors: unknown[] = [];
+    const target = await logoutTarget({ logoutUrl: () => 'http://evil.example/logout', onError: (error) => errors.push(error) });
+    expect(target).toBe(`${APP}/`);
+    expect(errors).toEqual([expect.objectContaining({ code: 'invalid_config', message: expect.stringMatching(/`logoutUrl` returned/) })]);
+  });
+});
