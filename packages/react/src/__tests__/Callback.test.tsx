@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AuthError } from '@pkce-auth/core';
 import { Callback } from '../Callback.js';
 import { createMockAuthClient, type MockAuthClient } from '../testing.js';
-import { deferred, renderStrict } from './helpers.js';
+import { deferred, expectRenderError, renderStrict } from './helpers.js';
 
 const callbackUrl = '/callback?code=abc&state=s1';
 
@@ -164,14 +164,19 @@ describe('<Callback>', () => {
         return this.state.error ? <p>boundary: {String(this.state.error)}</p> : this.props.children;
       }
     }
-    renderStrict(
-      <Boundary>
-        <Callback />
-      </Boundary>,
-      { client },
-    );
-    await act(async () => exchange.reject(new TypeError('bug')));
-    await waitFor(() => expect(screen.getByText('boundary: TypeError: bug')).toBeTruthy());
+    const quiet = expectRenderError();
+    try {
+      renderStrict(
+        <Boundary>
+          <Callback />
+        </Boundary>,
+        { client },
+      );
+      await act(async () => exchange.reject(new TypeError('bug')));
+      await waitFor(() => expect(screen.getByText('boundary: TypeError: bug')).toBeTruthy());
+    } finally {
+      quiet.restore();
+    }
   });
 
   it('uses the mock client end to end: handleCallback signs in and returns /', async () => {

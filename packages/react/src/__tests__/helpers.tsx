@@ -26,3 +26,24 @@ export function deferred<T>() {
   });
   return { promise, resolve, reject };
 }
+
+/**
+ * For a test that expects a render to throw: keeps that error's reports out of the test output
+ * (React's console.error, and under React 18 jsdom's "uncaught" report of the render React
+ * replays in a fake event to capture what it throws, which React then rethrows to the test or
+ * the boundary). Returns the console.error calls, to assert; call `restore()` afterwards.
+ */
+export function expectRenderError(): { logged: unknown[][]; restore(): void } {
+  const logged: unknown[][] = [];
+  const original = console.error;
+  console.error = (...args: unknown[]) => void logged.push(args);
+  const cancel = (event: ErrorEvent) => event.preventDefault();
+  window.addEventListener('error', cancel);
+  return {
+    logged,
+    restore() {
+      console.error = original;
+      window.removeEventListener('error', cancel);
+    },
+  };
+}

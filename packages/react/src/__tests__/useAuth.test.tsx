@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuthState } from '@pkce-auth/core';
 import { useAuth, type UseAuthResult } from '../useAuth.js';
 import { createMockAuthClient } from '../testing.js';
-import { renderStrict } from './helpers.js';
+import { expectRenderError, renderStrict } from './helpers.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -12,12 +12,16 @@ afterEach(() => {
 
 describe('useAuth()', () => {
   it('throws an error that says to wrap the tree in <AuthProvider> when used outside one', () => {
-    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const quiet = expectRenderError();
     function Orphan() {
       useAuth();
       return null;
     }
-    expect(() => renderStrict(<Orphan />)).toThrow(/inside\s+<AuthProvider client=/);
+    try {
+      expect(() => renderStrict(<Orphan />)).toThrow(/inside\s+<AuthProvider client=/);
+    } finally {
+      quiet.restore();
+    }
   });
 
   it('returns the snapshot, isLoading/isAuthenticated and the client methods', async () => {
