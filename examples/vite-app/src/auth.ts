@@ -3,6 +3,7 @@
 import '@pkce-auth/react/dpop';
 import { createAuthClient, createBffClient } from '@pkce-auth/react';
 import { audienceParams, config } from './config';
+import { providerOptions } from './provider';
 
 const authorizeParams = audienceParams();
 
@@ -20,10 +21,14 @@ export const TAGS_SCOPE = 'tags:read';
  */
 export const auth = config.authMode === 'bff' ? createBffClient() : browserClient();
 
-/** The browser mode's client: the app is the OAuth client (`notes-spa`) and keeps the tokens in `storage`. */
+/**
+ * The browser mode's client: the app is the OAuth client (`notes-spa`) and keeps the tokens in
+ * `storage`. With `VITE_AUTH_PROVIDER` its provider options are that provider's preset (see
+ * `provider.ts`), which carries the provider's logout too (Cognito's `/logout`, Auth0's `/v2/logout`).
+ */
 function browserClient() {
   return createAuthClient({
-    issuer: config.issuer,
+    ...providerOptions(config.issuer),
     clientId: config.clientId,
     redirectUri: config.redirectUri,
     postLogoutRedirectUri: config.postLogoutRedirectUri,
@@ -43,19 +48,10 @@ function browserClient() {
 }
 
 /**
- * Signs out. Providers with a standard end-session endpoint, and the BFF, are handled by `auth.logout()`;
- * Cognito's is non-standard (`/logout?client_id=…&logout_uri=…`, not in discovery), so when
- * `VITE_AUTH_LOGOUT_URL` is set the session is cleared locally and the browser goes there.
+ * Signs out: `auth.logout()` revokes the refresh token where the server can, clears the session and
+ * goes to the provider's logout (its end-session endpoint, or the preset's `logoutUrl`; in BFF mode
+ * the BFF's), which comes back to `postLogoutRedirectUri`.
  */
-export async function signOut(): Promise<void> {
-  // In BFF mode the BFF ends the session at the server and says where to go (its end-session URL).
-  if (!config.logoutUrl || config.authMode === 'bff') {
-    await auth.logout();
-    return;
-  }
-  await auth.logout({ localOnly: true });
-  const url = new URL(config.logoutUrl);
-  url.searchParams.set('client_id', config.clientId);
-  url.searchParams.set('logout_uri', config.postLogoutRedirectUri);
-  window.location.assign(url.href);
+export function signOut(): Promise<void> {
+  return auth.logout();
 }

@@ -61,8 +61,6 @@ export const config = {
     'local',
     'memory',
   ] as const),
-  /** A provider-specific logout URL (Cognito) used instead of the standard end-session endpoint. */
-  logoutUrl: read(env.VITE_AUTH_LOGOUT_URL, '') || null,
   /** The notes API (Resource Server); in BFF mode `<origin>/api`, which the BFF forwards to it. */
   notesApiUrl: authMode === 'bff' ? bffApiBase : stripTrailingSlash(read(env.VITE_NOTES_API_URL, 'http://127.0.0.1:4001')),
   /** The tags API, a second Resource Server with a token of its own; `null` when VITE_TAGS_API_URL is empty; in BFF mode `<origin>/api`. */
