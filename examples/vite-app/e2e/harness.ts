@@ -342,7 +342,7 @@ function tapApis(): { apiRequests: ApiRequest[]; tap: (api: ApiRequest['api']) =
 }
 
 /** What the authorization server did: its events, and the tokens of each token response. */
-function recordServer(auth: DevServer): { events: ServerEvent[]; issued: IssuedTokens[] } {
+export function recordServer(auth: DevServer): { events: ServerEvent[]; issued: IssuedTokens[] } {
   const events: ServerEvent[] = [];
   const issued: IssuedTokens[] = [];
   const provider = auth.provider as unknown as { on(event: string, fn: (...args: unknown[]) => void): void };
