@@ -13,8 +13,8 @@ import { startProfileStack, type ProfileCase, type ProfileStack } from './profil
 
 vi.setConfig({ testTimeout: 45_000, hookTimeout: 120_000 });
 
-/** Access tokens live 8 s, so the app refreshes 4 s after each token response (its leeway is half the lifetime). */
-const ACCESS_TOKEN_TTL = 8;
+/** Access tokens live 10 s, so the app refreshes 5 s after each token response (its leeway is half the lifetime): room for the sign-in and the reload before the first. */
+const ACCESS_TOKEN_TTL = 10;
 
 /** Where each provider has its endpoints, as its documentation lays them out (relative to the stand-in's origins). */
 interface Facts {
