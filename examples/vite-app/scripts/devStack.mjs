@@ -24,6 +24,11 @@ export function port(value, fallback) {
  */
 export function readSettings(vite, root, mode) {
   const env = { ...vite.loadEnv(mode, root, ['VITE_', 'NOTES_API_', 'TAGS_API_', 'BFF_', 'APP_ORIGINS', 'APP_CLIENT_IDS']), ...pickDefined(process.env) };
+  // A preset's server is a real provider: the notes API must trust its issuer, and the dev
+  // server must not stand in for it (it would hand the app its own issuer).
+  if (env.VITE_AUTH_PROVIDER?.trim() && !env.VITE_AUTH_ISSUER?.trim()) {
+    throw new Error(`VITE_AUTH_PROVIDER=${env.VITE_AUTH_PROVIDER.trim()} also needs VITE_AUTH_ISSUER: the provider's issuer, which the notes API trusts (see examples/vite-app/README.md)`);
+  }
   const appPort = port(env.APP_PORT, 5173);
   const ownOrigins = [`http://localhost:${appPort}`, `http://127.0.0.1:${appPort}`];
   const tagsResource = env.VITE_TAGS_RESOURCE?.trim() || 'http://localhost:4002';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from '@pkce-auth/dev-server';
-import { appOriginsOf, startServers } from '../../scripts/devStack.mjs';
+import { appOriginsOf, readSettings, startServers } from '../../scripts/devStack.mjs';
 
 const OWN_APP = 'http://localhost:5190';
 
@@ -10,6 +10,15 @@ describe('APP_ORIGINS (scripts/devStack.mjs)', () => {
     expect(appOriginsOf(undefined)).toEqual([]);
     expect(() => appOriginsOf('http://localhost:5190/app')).toThrow(/APP_ORIGINS must list origins/);
     expect(() => appOriginsOf('localhost:5190')).toThrow(/APP_ORIGINS must list origins/);
+  });
+});
+
+describe('VITE_AUTH_PROVIDER (scripts/devStack.mjs)', () => {
+  const vite = (env: Record<string, string>) => ({ loadEnv: () => env }) as unknown as Parameters<typeof readSettings>[0];
+  it('needs VITE_AUTH_ISSUER too: the dev server must not stand in for a real provider', () => {
+    expect(() => readSettings(vite({ VITE_AUTH_PROVIDER: 'cognito' }), '.', 'development')).toThrow(/VITE_AUTH_PROVIDER=cognito also needs VITE_AUTH_ISSUER/);
+    const settings = readSettings(vite({ VITE_AUTH_PROVIDER: 'cognito', VITE_AUTH_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc' }), '.', 'development');
+    expect(settings.externalIssuer).toBe('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc');
   });
 });
 
