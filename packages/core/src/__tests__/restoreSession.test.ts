@@ -94,6 +94,16 @@ describe('restoreSession()', () => {
     expect(redirects).toBe(1);
   });
 
+  it('after a sign-out in this tab (local, or a server logout that was skipped) it does not sign the person back in', async () => {
+    const fake = fakeServer();
+    const first = makeClient();
+    await signIn(first.client, first.navigations, fake);
+    await first.client.logout({ localOnly: true });
+    first.client.destroy();
+    const { navigations } = await loadAndRestore('/');
+    expect(navigations).toEqual([]);
+  });
+
   it('resolves at once, without navigating, when there is a local session', async () => {
     const fake = fakeServer();
     const first = makeClient();

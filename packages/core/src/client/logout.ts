@@ -7,8 +7,10 @@ import { revoke } from '../protocol/revocation.js';
 import type { LogoutOptions, LogoutUrlContext } from '../types.js';
 import { normalizeReturnTo, parseSecureUrl } from '../url.js';
 import type { AuthStateStore } from './authState.js';
+import { webStorage } from '../storage.js';
 import { keepLogoutWarning, takeLogoutWarning } from './logoutWarning.js';
 import type { ClientConfig } from './options.js';
+import { forbidRestore } from './restoreMarker.js';
 import type { Refresher } from './refresher.js';
 import type { MetadataSource } from './serverMetadata.js';
 import type { Session } from './session.js';
@@ -84,7 +86,12 @@ async function revokeAndLocate(deps: LogoutDeps, ended: StoredSession, opts: Log
       warning = notRevoked(cause);
     });
   }
-  return { url: logoutUrlOf(meta, ended, deps.config, opts), ...(warning ? { warning } : {}) };
+  try {
+    return { url: logoutUrlOf(meta, ended, deps.config, opts), ...(warning ? { warning } : {}) };
+  } catch (cause) {
+    // A `logoutUrl` that throws or returns an unusable URL: signed out here, and said so.
+    return { warning: cause instanceof AuthError ? cause : new AuthError('invalid_config', `\`logoutUrl\` failed: ${String(cause)}`, { cause }) };
+  }
 }
 
 export function createLogout(deps: LogoutDeps): Logout {
@@ -112,6 +119,7 @@ export function createLogout(deps: LogoutDeps): Logout {
     if (refreshing) await refreshing.catch(noop);
     const ended = session.current() ?? session.read();
     session.end(null);
+    forbidRestore(config, webStorage('sessionStorage'));
     // Signed out: the key its tokens were bound to is being deleted; let that finish before leaving.
     await deps.dpopKeys?.settled();
     if (opts.localOnly || !ended) return;

@@ -1,6 +1,7 @@
 import type { StorageLike } from '../types.js';
 import type { LoginRequestOptions } from './login.js';
 import type { ClientConfig } from './options.js';
+import { restoreMarkerKey } from './restoreMarker.js';
 import type { Session } from './session.js';
 
 export interface RestoreDeps {
@@ -20,7 +21,7 @@ export interface RestoreDeps {
  */
 export async function restoreSession(deps: RestoreDeps): Promise<void> {
   const { storage } = deps;
-  const key = `${deps.config.prefix}:restore-tried`;
+  const key = restoreMarkerKey(deps.config);
   if (deps.session.current() || !storage || storage.getItem(key) !== null) return;
   try {
     storage.setItem(key, String(Date.now()));
