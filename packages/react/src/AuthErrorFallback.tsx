@@ -28,7 +28,9 @@ const WORDS: Partial<Record<string, string>> = {
 
 /** What went wrong, for a person; the message (for developers) only when no words fit. @internal */
 export function authErrorText(error: AuthError): string {
-  return WORDS[error.error ?? ''] ?? WORDS[error.code] ?? `Sign-in did not complete. ${error.message}`;
+  // Own keys only: `error` comes from the server (`?error=constructor` must not find Object's).
+  const words = (key: string | undefined) => (key !== undefined && Object.hasOwn(WORDS, key) ? WORDS[key] : undefined);
+  return words(error.error) ?? words(error.code) ?? `Sign-in did not complete. ${error.message}`;
 }
 
 /** Renders `fallback` for `error`, or the default message with a retry button. @internal */

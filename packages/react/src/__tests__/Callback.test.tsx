@@ -107,6 +107,8 @@ describe('<Callback>', () => {
     [new AuthError('login_required', 'No session.'), 'Your sign-in has ended: please sign in again.', 'login_required'],
     [new AuthError('network_error', 'fetch failed'), 'The sign-in service could not be reached. Check your connection and try again.', 'network_error'],
     [new AuthError('state_mismatch', 'no login'), 'This sign-in link has expired or was already used.', 'state_mismatch'],
+    // A server-chosen `error` that names an Object property finds no words (and breaks nothing).
+    [new AuthError('authorization_error', 'Odd.', { error: 'constructor' }), 'Sign-in did not complete. Odd.', 'authorization_error (constructor)'],
   ])('words a person understands for %s, with the code for developers', async (error, words, code) => {
     const { client, exchange } = fakeCallbackClient();
     renderStrict(<Callback />, { client });
