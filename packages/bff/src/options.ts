@@ -149,6 +149,8 @@ function resolveAuthorizeParams(params: unknown): Record<string, string> {
  */
 export function resolveOptions(options: BffOptions): BffConfig {
   if (typeof options !== 'object' || options === null) fail('createBff needs an options object');
+  // A preset's browser-only options must not be dropped silently (Entra's multi-tenant issuer).
+  if ((options as { issuerTemplate?: unknown }).issuerTemplate !== undefined) fail('`issuerTemplate` (multi-tenant issuers, e.g. entra({ tenant: "common" })) is not supported by the BFF: use a single tenant');
   const keys = deriveKeys(options.secret);
   const issuer = secureUrl(text(options.issuer, 'issuer'), 'issuer') && options.issuer;
   const baseUrl = secureUrl(options.baseUrl, 'baseUrl');

@@ -129,7 +129,7 @@ export interface AuthClientOptions {
   issuerTemplate?: string;
   /**
    * Set by presets of servers a browser cannot sign in at (Google: its token endpoint requires a
-   * client secret): {@link createAuthClient} rejects with `invalid_config` and this reason.
+   * client secret): {@link createAuthClient} throws `invalid_config` with this reason.
    */
   browserUnsupported?: string;
 }

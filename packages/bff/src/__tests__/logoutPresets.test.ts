@@ -1,4 +1,4 @@
-import { auth0, cognito } from '@pkce-auth/core';
+import { auth0, cognito, entra } from '@pkce-auth/core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { APP, body, Browser, mockAuthServer, signIn, testBff, useMsw, type MockAuthServer } from './fixtures.js';
 
@@ -39,5 +39,11 @@ describe('POST /bff/logout with a provider preset’s logoutUrl', () => {
     const target = await logoutTarget({ logoutUrl: () => 'http://evil.example/logout', onError: (error) => errors.push(error) });
     expect(target).toBe(`${APP}/`);
     expect(errors).toEqual([expect.objectContaining({ code: 'invalid_config', message: expect.stringMatching(/`logoutUrl` returned/) })]);
+  });
+});
+
+describe('createBff with a preset', () => {
+  it("refuses entra({ tenant: 'common' }): its issuer template is a browser option the BFF cannot honour", () => {
+    expect(() => testBff({ ...entra({ tenant: 'common' }) })).toThrow(/`issuerTemplate`.*not supported by the BFF/);
   });
 });

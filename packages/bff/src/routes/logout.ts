@@ -35,15 +35,14 @@ function redirectTo(config: BffConfig, meta: ServerMetadata | undefined, data: S
 
 /** The `logoutUrl` option's URL (a preset's provider logout); the post-logout URI when it gives none or a bad one. */
 function providerLogoutUrl(config: BffConfig, meta: ServerMetadata | undefined, data: SessionData): string {
-  const url = config.logoutUrl?.({
-    clientId: config.client.clientId,
-    postLogoutRedirectUri: config.postLogoutRedirectUri,
-    ...(data.idToken ? { idToken: data.idToken } : {}),
-    ...(meta?.end_session_endpoint ? { endSessionEndpoint: meta.end_session_endpoint } : {}),
-  });
-  if (url === undefined) return config.postLogoutRedirectUri;
   try {
-    return parseSecureUrl(url, 'the URL `logoutUrl` returned').href;
+    const url = config.logoutUrl?.({
+      clientId: config.client.clientId,
+      postLogoutRedirectUri: config.postLogoutRedirectUri,
+      ...(data.idToken ? { idToken: data.idToken } : {}),
+      ...(meta?.end_session_endpoint ? { endSessionEndpoint: meta.end_session_endpoint } : {}),
+    });
+    return url === undefined ? config.postLogoutRedirectUri : parseSecureUrl(url, 'the URL `logoutUrl` returned').href;
   } catch (error) {
     config.onError(error);
     return config.postLogoutRedirectUri;

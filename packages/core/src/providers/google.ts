@@ -4,8 +4,8 @@ import type { ProviderPreset } from './preset.js';
  * Google, for the Backend-for-Frontend only (`createBff({ ...google(), clientId, clientSecret, … })`).
  *
  * Google's token endpoint requires the client secret of a "Web application" OAuth client even
- * with PKCE, and a browser cannot keep a secret: in {@link createAuthClient} this preset rejects
- * with `invalid_config` saying so. Console: an OAuth client of type "Web application" with the
+ * with PKCE, and a browser cannot keep a secret: with it {@link createAuthClient} throws
+ * `invalid_config` saying so. Console: an OAuth client of type "Web application" with the
  * BFF's `/bff/callback` under "Authorized redirect URIs". Google has no end-session endpoint:
  * logout ends the BFF's session and revokes the refresh token only.
  *
