@@ -10,7 +10,6 @@ import type { AuthStateStore } from './authState.js';
 import { webStorage } from '../storage.js';
 import { keepLogoutWarning, takeLogoutWarning } from './logoutWarning.js';
 import type { ClientConfig } from './options.js';
-import { forbidRestore } from './restoreMarker.js';
 import type { Refresher } from './refresher.js';
 import type { MetadataSource } from './serverMetadata.js';
 import type { Session } from './session.js';
@@ -94,6 +93,18 @@ async function revokeAndLocate(deps: LogoutDeps, ended: StoredSession, opts: Log
   }
 }
 
+/**
+ * After a sign-out, `restoreSession()` must not sign the person back in silently in this tab
+ * session (the server's session may outlive a local or skipped server logout).
+ */
+function forbidRestore(config: ClientConfig): void {
+  try {
+    webStorage('sessionStorage')?.setItem(config.restoreMarker, 'signed-out');
+  } catch {
+    // A storage that refuses keeps no marker; restoreSession() then tries nothing anyway.
+  }
+}
+
 export function createLogout(deps: LogoutDeps): Logout {
   const { config, session, state } = deps;
   let departures = 0;
@@ -119,7 +130,7 @@ export function createLogout(deps: LogoutDeps): Logout {
     if (refreshing) await refreshing.catch(noop);
     const ended = session.current() ?? session.read();
     session.end(null);
-    forbidRestore(config, webStorage('sessionStorage'));
+    forbidRestore(config);
     // Signed out: the key its tokens were bound to is being deleted; let that finish before leaving.
     await deps.dpopKeys?.settled();
     if (opts.localOnly || !ended) return;

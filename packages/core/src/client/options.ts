@@ -40,6 +40,8 @@ export interface ClientConfig {
   readonly storage: { readonly session: StorageLike; readonly pending: StorageLike; readonly shared: boolean; readonly memory: boolean };
   /** Storage keys and lock/channel names, all under `pkce-auth:<clientId>`. */
   readonly prefix: string;
+  /** The sessionStorage key that says this tab session tried a restore, or must not (after a sign-out). */
+  readonly restoreMarker: string;
 }
 
 /** An API of the `apis` option: where it lives, and which token it gets (none: the session's). */
@@ -156,5 +158,6 @@ export function resolveOptions(options: AuthClientOptions): ClientConfig {
     par,
     storage: { session, pending, shared, memory: options.storage === 'memory' },
     prefix: `pkce-auth:${clientId}`,
+    restoreMarker: `pkce-auth:${clientId}:restore-tried`,
   });
 }

@@ -1,7 +1,6 @@
 import type { StorageLike } from '../types.js';
 import type { LoginRequestOptions } from './login.js';
 import type { ClientConfig } from './options.js';
-import { restoreMarkerKey } from './restoreMarker.js';
 import type { Session } from './session.js';
 
 export interface RestoreDeps {
@@ -21,7 +20,7 @@ export interface RestoreDeps {
  */
 export async function restoreSession(deps: RestoreDeps): Promise<void> {
   const { storage } = deps;
-  const key = restoreMarkerKey(deps.config);
+  const key = deps.config.restoreMarker;
   if (deps.session.current() || !storage || storage.getItem(key) !== null) return;
   try {
     storage.setItem(key, String(Date.now()));
