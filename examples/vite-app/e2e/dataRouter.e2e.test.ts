@@ -5,15 +5,18 @@
  * the guarded route never renders signed out, the callback exchanges its code exactly once and
  * replaces itself in the history, and a denied consent reaches the route's errorElement in words.
  */
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { closeQuietly, dumpPages, launchBrowser, recordRequests, report, signIn, sleep, startStack, watchConsole, type Stack } from './harness';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  recordRequests,
+  report,
+  signIn,
+  sleep,
+  startStack,
+  watchConsole,
+} from './harness';
+import { useStackAndBrowser } from './browserSuite';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
-
-let stack: Stack | undefined;
-let browser: Browser | undefined;
-const contexts: BrowserContext[] = [];
 
 /** Init script: flags any moment the notes page is in the document while the status is not `authenticated`. */
 function installGuardProbe(): void {
@@ -26,36 +29,21 @@ function installGuardProbe(): void {
   }).observe(document, { childList: true, subtree: true, characterData: true });
 }
 
-beforeAll(async () => {
-  stack = await startStack({ storage: 'session', router: 'data', nodeEnv: 'development' });
-  browser = await launchBrowser();
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail') await dumpPages(task.name, contexts);
-  await closeQuietly(...contexts.splice(0));
-});
-
-afterAll(async () => {
-  await closeQuietly(...contexts.splice(0), browser);
-  await stack?.stop();
-});
+const suite = useStackAndBrowser(() => startStack({ storage: 'session', router: 'data', nodeEnv: 'development' }));
 
 async function newPage() {
-  const context = await (browser as Browser).newContext();
-  contexts.push(context);
-  context.setDefaultTimeout(15_000);
+  const context = await suite.newContext();
   await context.addInitScript(installGuardProbe);
   const consoleEntries = watchConsole(context);
   const page = await context.newPage();
-  return { page, consoleEntries, log: recordRequests(page, stack!) };
+  return { page, consoleEntries, log: recordRequests(page, suite.stack()) };
 }
 
 describe('data router (createBrowserRouter + requireAuth/callbackLoader, StrictMode, development build)', () => {
   it('/notes signed out goes to sign in, the callback exchanges once and replaces itself with /notes?x=1', async () => {
     const { page, consoleEntries, log } = await newPage();
-    await page.goto(`${stack!.appUrl}/notes?x=1`);
-    await signIn(page, stack!);
+    await page.goto(`${suite.stack().appUrl}/notes?x=1`);
+    await signIn(page, suite.stack());
     const backAt = Date.now();
     await page.getByTestId('notes-page').waitFor();
     const ms = Date.now() - backAt;
@@ -63,9 +51,9 @@ describe('data router (createBrowserRouter + requireAuth/callbackLoader, StrictM
     await sleep(1000);
 
     expect(log.token('authorization_code')).toHaveLength(1);
-    expect(stack!.grants('authorization_code')).toBeGreaterThanOrEqual(1);
+    expect(suite.stack().grants('authorization_code')).toBeGreaterThanOrEqual(1);
     expect(await page.evaluate(() => (window as unknown as { __renderedSignedOut: string[] }).__renderedSignedOut)).toEqual([]);
-    const authorize = log.navigations().filter((r) => new URL(r.url).origin === new URL(stack!.issuer).origin && new URL(r.url).pathname === '/auth' && r.method === 'GET');
+    const authorize = log.navigations().filter((r) => new URL(r.url).origin === new URL(suite.stack().issuer).origin && new URL(r.url).pathname === '/auth' && r.method === 'GET');
     expect(authorize.filter((r) => new URL(r.url).searchParams.has('client_id'))).toHaveLength(1);
     const callbackLoads = log.navigations().filter((r) => new URL(r.url).pathname === '/callback');
     expect(callbackLoads).toHaveLength(1);
@@ -74,13 +62,13 @@ describe('data router (createBrowserRouter + requireAuth/callbackLoader, StrictM
 
     // `replace`: Back leaves for the sign-in pages; it does not land on the spent callback URL.
     await page.goBack({ waitUntil: 'commit' });
-    expect(page.url()).not.toContain(`${stack!.appUrl}/callback`);
+    expect(page.url()).not.toContain(`${suite.stack().appUrl}/callback`);
   });
 
   it('denied consent: the callback route\'s errorElement says "You cancelled sign-in." and nothing loops', async () => {
     const { page, log } = await newPage();
-    await page.goto(`${stack!.appUrl}/profile`);
-    await signIn(page, stack!, { consent: 'deny' });
+    await page.goto(`${suite.stack().appUrl}/profile`);
+    await signIn(page, suite.stack(), { consent: 'deny' });
     await page.getByTestId('sign-in-problem').waitFor();
     expect(await page.getByTestId('sign-in-problem-words').textContent()).toBe('You cancelled sign-in.');
     expect(await page.getByTestId('sign-in-problem').getAttribute('data-error-code')).toBe('authorization_error');

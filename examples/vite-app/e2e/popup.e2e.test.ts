@@ -7,12 +7,9 @@
  * a popup closed early ends as "cancelled" with no pending login left; sign-in and sign-out leave
  * the console clean.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it, vi } from 'vitest';
 import {
-  closeQuietly,
-  dumpPages,
-  launchBrowser,
   recordRequests,
   report,
   signIn,
@@ -20,46 +17,30 @@ import {
   storageDump,
   waitUntil,
   watchConsole,
-  type Stack,
 } from './harness';
+import { useStackAndBrowser } from './browserSuite';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 const COOP = 'same-origin-allow-popups';
 const PENDING_KEY = 'pkce-auth:notes-spa:pending';
 
-let stack: Stack | undefined;
-let browser: Browser | undefined;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  stack = await startStack({ storage: 'session' });
-  stack.app.headers['Cross-Origin-Opener-Policy'] = COOP;
-  browser = await launchBrowser();
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail') await dumpPages(task.name, contexts);
-  await closeQuietly(...contexts.splice(0));
-});
-
-afterAll(async () => {
-  await closeQuietly(...contexts.splice(0), browser);
-  await stack?.stop();
+const suite = useStackAndBrowser(async () => {
+  const started = await startStack({ storage: 'session' });
+  started.app.headers['Cross-Origin-Opener-Policy'] = COOP;
+  return started;
 });
 
 /** A fresh context on the home page, unauthenticated, with its requests and console recorded. */
 async function onHome() {
-  const context = await (browser as Browser).newContext();
-  contexts.push(context);
-  context.setDefaultTimeout(15_000);
+  const context = await suite.newContext();
   const consoleEntries = watchConsole(context);
   const page = await context.newPage();
-  const log = recordRequests(page, stack!);
+  const log = recordRequests(page, suite.stack());
   context.on('page', (p) => {
     if (p !== page) log.add(p);
   });
-  const response = await page.goto(`${stack!.appUrl}/notes-draft`);
+  const response = await page.goto(`${suite.stack().appUrl}/notes-draft`);
   expect(response?.headers()['cross-origin-opener-policy']).toBe(COOP);
   await page.getByTestId('auth-status').filter({ hasText: 'unauthenticated' }).waitFor();
   return { context, page, log, consoleEntries };
@@ -81,14 +62,14 @@ describe('sign-in in a popup (COOP same-origin-allow-popups)', () => {
     const t0 = Date.now();
     const popup = await openPopup(page);
     // The popup closes itself right after the redirect back: signIn's last wait may see it go.
-    await signIn(popup, stack!).catch((error: unknown) => {
+    await signIn(popup, suite.stack()).catch((error: unknown) => {
       if (!popup.isClosed()) throw error;
     });
     await page.getByTestId('auth-status').filter({ hasText: /^authenticated$/ }).waitFor();
     const authenticatedAt = Date.now();
     const ms = authenticatedAt - t0;
     await waitUntil(() => popup.isClosed(), 5_000, 'the popup to close itself');
-    const back = log.navigations(t0).find((r) => r.page !== page && r.url.startsWith(`${stack!.appUrl}/callback?`));
+    const back = log.navigations(t0).find((r) => r.page !== page && r.url.startsWith(`${suite.stack().appUrl}/callback?`));
     expect(back, 'the popup came back to the redirect URI').toBeDefined();
 
     expect(await page.evaluate(() => (window as unknown as { __kept?: string }).__kept)).toBe('still here');
@@ -96,7 +77,7 @@ describe('sign-in in a popup (COOP same-origin-allow-popups)', () => {
     expect(log.navigations(t0).filter((r) => r.page === page).map((r) => r.url)).toEqual([]);
     expect(log.token('authorization_code')).toHaveLength(1);
     expect(log.token('authorization_code')[0]!.page).toBe(page);
-    expect(stack!.grants('authorization_code', t0)).toBe(1);
+    expect(suite.stack().grants('authorization_code', t0)).toBe(1);
     expect((await storageDump(page)).session[PENDING_KEY]).toBeUndefined();
     const toIssuer = log.toIssuer(t0);
     report(
@@ -108,7 +89,7 @@ describe('sign-in in a popup (COOP same-origin-allow-popups)', () => {
 
     // Sign-out: the console stays clean through it too.
     await page.getByTestId('logout-button').click();
-    await page.waitForURL((url) => url.origin === stack!.appUrl && url.pathname === '/', { timeout: 15_000 });
+    await page.waitForURL((url) => url.origin === suite.stack().appUrl && url.pathname === '/', { timeout: 15_000 });
     await page.getByTestId('auth-status').filter({ hasText: 'unauthenticated' }).waitFor();
     const aborted = log.failed.filter((r) => r.url.includes('/token/revocation') || r.url.includes('/revoke'));
     if (aborted.length > 0) report(`sign-out: the revocation request failed in the browser (${aborted.map((r) => r.failure).join(', ')}): reported, not filtered`);
@@ -118,7 +99,7 @@ describe('sign-in in a popup (COOP same-origin-allow-popups)', () => {
   it('a popup closed before signing in: the page says it was cancelled, no pending login remains', async () => {
     const { page, log, consoleEntries } = await onHome();
     const popup = await openPopup(page);
-    await popup.waitForURL((url) => url.origin === new URL(stack!.issuer).origin && url.pathname.startsWith('/interaction/'));
+    await popup.waitForURL((url) => url.origin === new URL(suite.stack().issuer).origin && url.pathname.startsWith('/interaction/'));
     const closedAt = Date.now();
     await popup.close();
 

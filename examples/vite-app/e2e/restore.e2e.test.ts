@@ -5,47 +5,35 @@
  * asked for; without one it ends `unauthenticated` with no error on the same page, after exactly
  * one redirect, and a reload does not try again (once per tab session).
  */
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { closeQuietly, dumpPages, launchBrowser, recordRequests, report, signIn, sleep, startStack, watchConsole, type Stack } from './harness';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  recordRequests,
+  report,
+  signIn,
+  sleep,
+  startStack,
+  watchConsole,
+} from './harness';
+import { useStackAndBrowser } from './browserSuite';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
-let stack: Stack | undefined;
-let browser: Browser | undefined;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  stack = await startStack({ storage: 'session', restore: true });
-  browser = await launchBrowser();
-});
-
-afterEach(async ({ task }) => {
-  if (task.result?.state === 'fail') await dumpPages(task.name, contexts);
-  await closeQuietly(...contexts.splice(0));
-});
-
-afterAll(async () => {
-  await closeQuietly(...contexts.splice(0), browser);
-  await stack?.stop();
-});
+const suite = useStackAndBrowser(() => startStack({ storage: 'session', restore: true }));
 
 async function newContext() {
-  const context = await (browser as Browser).newContext();
-  contexts.push(context);
-  context.setDefaultTimeout(15_000);
+  const context = await suite.newContext();
   return { context, consoleEntries: watchConsole(context) };
 }
 
-const issuerOrigin = () => new URL(stack!.issuer).origin;
+const issuerOrigin = () => new URL(suite.stack().issuer).origin;
 
 describe('restoreSession() at start-up', () => {
   it('without a session at the server: one redirect, back on the same page unauthenticated, no error; a reload tries no more', async () => {
     const { context, consoleEntries } = await newContext();
     const page = await context.newPage();
-    const log = recordRequests(page, stack!);
+    const log = recordRequests(page, suite.stack());
     const t0 = Date.now();
-    await page.goto(`${stack!.appUrl}/?from=restore`);
+    await page.goto(`${suite.stack().appUrl}/?from=restore`);
     await page.waitForURL((url) => url.pathname === '/' && url.search === '?from=restore' && log.navigations().length >= 3);
     await page.getByTestId('home-page').waitFor();
     await page.getByTestId('auth-status').filter({ hasText: 'unauthenticated' }).waitFor();
@@ -78,14 +66,14 @@ describe('restoreSession() at start-up', () => {
   it('with a session at the server: a new tab is signed in without a form, on the page it asked for', async () => {
     const { context, consoleEntries } = await newContext();
     const first = await context.newPage();
-    await first.goto(`${stack!.appUrl}/notes`);
-    await signIn(first, stack!);
+    await first.goto(`${suite.stack().appUrl}/notes`);
+    await signIn(first, suite.stack());
     await first.getByTestId('notes-page').waitFor();
 
     const page = await context.newPage();
-    const log = recordRequests(page, stack!);
+    const log = recordRequests(page, suite.stack());
     const t0 = Date.now();
-    await page.goto(`${stack!.appUrl}/profile?tab=claims`);
+    await page.goto(`${suite.stack().appUrl}/profile?tab=claims`);
     await page.getByTestId('auth-status').filter({ hasText: /^authenticated$/ }).waitFor();
     const ms = Date.now() - t0;
     await page.waitForURL((url) => url.pathname === '/profile' && url.search === '?tab=claims');
