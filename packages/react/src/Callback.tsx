@@ -34,8 +34,7 @@ function dropQuery(): void {
  * the app's root (the callback URL is no place to come back to).
  */
 function retryTarget(error: AuthError): string {
-  const { returnTo } = error as { returnTo?: unknown };
-  return typeof returnTo === 'string' ? returnTo : '/';
+  return error.returnTo ?? '/';
 }
 
 /**

@@ -138,7 +138,7 @@ describe('<Callback>', () => {
   it('"Try again" keeps the failed login\'s returnTo when the error carries it', async () => {
     const { client, exchange } = fakeCallbackClient();
     renderStrict(<Callback />, { client });
-    const error = Object.assign(new AuthError('authorization_error', 'Denied.', { error: 'access_denied' }), { returnTo: '/notes?x=1' });
+    const error = new AuthError('authorization_error', 'Denied.', { error: 'access_denied', returnTo: '/notes?x=1' });
     await act(async () => exchange.reject(error));
     await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Try again' })));
     expect(client.calls.login).toEqual([{ returnTo: '/notes?x=1' }]);
