@@ -483,6 +483,7 @@ describe('the callback: BFF mode against browser mode', () => {
   /** One sign-in from /notes; the requests from the callback's arrival until the notes are listed, and how long. */
   async function measure(s: BffStack | Stack, callbackPath: string) {
     const { page, log } = await newPage(s);
+    const begun = Date.now();
     await page.goto(`${s.appUrl}/notes`);
     await signIn(page, s);
     await page.getByTestId('notes-list').waitFor({ state: 'attached' });
@@ -500,7 +501,7 @@ describe('the callback: BFF mode against browser mode', () => {
     const exchange = after.find((r) => (callbackPath === '/bff/callback' ? r === log.all[index] : r.url === (s as Stack).tokenEndpoint));
     const exchangeMs = exchange ? Math.round(exchange.request.timing().responseEnd) : NaN;
     await closeQuietly(page.context());
-    return { requests: after.length, preflights, ms: end - since, inPageMs: inPage === undefined ? NaN : Math.round(inPage), exchangeMs, list: after.map((r) => label(r.url, s)), since, end };
+    return { requests: after.length, preflights, ms: end - since, inPageMs: inPage === undefined ? NaN : Math.round(inPage), exchangeMs, list: after.map((r) => label(r.url, s)), begun, end };
   }
 
   const label = (url: string, s: BffStack | Stack): string => {
@@ -522,10 +523,13 @@ describe('the callback: BFF mode against browser mode', () => {
       runs.bff.push(await measure(bff, '/bff/callback'));
       runs.browser.push(await measure(plain, '/callback'));
     }
-    // Server-side hops the browser does not see, in the BFF's callback window: its code exchange and its API call.
+    // Server-side hops the browser does not see, counted over the whole sign-in (signed out, nothing
+    // else calls them): its code exchange and its API call. Not over the callback window alone: the
+    // BFF runs in this process, and it may record its exchange before Playwright's event for the
+    // /bff/callback request reaches the test.
     const hidden = runs.bff.map((r) => ({
-      tokens: bff.issued.filter((t) => t.clientId === bff.clientId && t.at >= r.since && t.at <= r.end).length,
-      api: bff.apiRequests.filter((a) => a.at >= r.since && a.at <= r.end).length,
+      tokens: bff.issued.filter((t) => t.clientId === bff.clientId && t.at >= r.begun && t.at <= r.end).length,
+      api: bff.apiRequests.filter((a) => a.at >= r.begun && a.at <= r.end).length,
     }));
     for (const [mode, list] of Object.entries(runs)) {
       report(
@@ -535,11 +539,11 @@ describe('the callback: BFF mode against browser mode', () => {
         `the exchange (${mode === 'bff' ? 'the /bff/callback response' : 'the token request'}) median ${median(list.map((r) => r.exchangeMs))} ms (runs: ${list.map((r) => r.exchangeMs).join(', ')})`,
       );
     }
-    report(`callback bff: server-side hops in that window: ${hidden.map((h) => `${h.tokens} token request + ${h.api} notes API call`).join('; ')}`);
+    report(`callback bff: server-side hops in each sign-in: ${hidden.map((h) => `${h.tokens} token request + ${h.api} notes API call`).join('; ')}`);
     // Every run asked for the same things.
     for (const list of Object.values(runs)) expect(new Set(list.map((r) => `${r.list.join()} + ${r.preflights}`)).size).toBe(1);
     expect(runs.bff[0]!.list.filter((l) => l.startsWith('issuer'))).toEqual([]);
     expect(runs.browser[0]!.list.filter((l) => l === `issuer ${new URL(plain!.tokenEndpoint).pathname}`)).toHaveLength(1);
-    expect(hidden.every((h) => h.tokens === 1 && h.api === 1)).toBe(true);
+    expect(hidden).toEqual(hidden.map(() => ({ tokens: 1, api: 1 })));
   });
 });
