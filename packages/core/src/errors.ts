@@ -14,7 +14,7 @@
  * - `login_required`: there is no session (or it ended); call `login()`.
  * - `revocation_refused`: the revocation endpoint refused with a bare 4xx (no OAuth error body),
  *   typically because the server does not let this client revoke; signed out locally anyway.
- * - `login_cancelled`: the sign-in popup was blocked or closed before the server answered.
+ * - `login_cancelled`: the sign-in popup was blocked, closed before the server answered, or timed out (its login expired).
  */
 export type AuthErrorCode =
   | 'invalid_config'

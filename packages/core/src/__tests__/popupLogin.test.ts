@@ -4,6 +4,7 @@
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthError } from '../errors.js';
+import { PENDING_TTL_MS } from '../client/pendingLogins.js';
 import { CLIENT_ID, fakeServer, ISSUER, makeClient, REDIRECT_URI } from './fixtures.js';
 import { server } from './msw.js';
 
@@ -123,7 +124,7 @@ describe('loginWithPopup()', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
     const { fake, popup, done, callback } = await started();
     const outcome = done.catch((e: unknown) => e);
-    // The poll is the flow's one timer so far; the grace period's comes and goes.
+    // The poll and the cap are the flow's timers so far; the grace period's comes and goes.
     const timers = vi.getTimerCount();
     popup.closed = true;
     await vi.advanceTimersByTimeAsync(500 + 2999);
@@ -133,8 +134,30 @@ describe('loginWithPopup()', () => {
     expect(error).toBeInstanceOf(AuthError);
     expect(error.code).toBe('login_cancelled');
     expect(pendingCount()).toBe(0);
-    expect(vi.getTimerCount()).toBe(timers - 1);
+    expect(vi.getTimerCount()).toBe(timers - 2);
     // A late hand-off finds no one listening and no pending login: nothing is exchanged.
+    post({ url: callback() });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(fake.calls.token).toHaveLength(0);
+  });
+
+  it('a popup left open waits no longer than the pending login lives: then it is closed and the call rejects login_cancelled', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date'] });
+    const { fake, popup, done, callback } = await started();
+    const outcome = done.catch((e: unknown) => e);
+    const timers = vi.getTimerCount();
+    await vi.advanceTimersByTimeAsync(PENDING_TTL_MS - 1);
+    expect(popup.close).not.toHaveBeenCalled();
+    expect(pendingCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(1);
+    const error = (await outcome) as AuthError;
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.code).toBe('login_cancelled');
+    expect(error.message).toMatch(/timed out.*sign in again/);
+    expect(popup.close).toHaveBeenCalled();
+    expect(pendingCount()).toBe(0);
+    // The poll and the cap both ended.
+    expect(vi.getTimerCount()).toBe(timers - 2);
     post({ url: callback() });
     await new Promise((resolve) => setImmediate(resolve));
     expect(fake.calls.token).toHaveLength(0);

@@ -1,5 +1,6 @@
 import { AuthError } from '../errors.js';
 import type { PopupLoginOptions } from '../types.js';
+import { PENDING_TTL_MS } from './pendingLogins.js';
 import type { PopupLoginDeps } from './popupLogin.js';
 
 /**
@@ -15,14 +16,14 @@ export const POPUP_STATE = 'popup.';
  * The lazy module imports types only, everything else comes in `deps`, so that it shares no
  * module with the entry (shared modules would split the entry into more files).
  */
-export function createPopupLogin(deps: Omit<PopupLoginDeps, 'AuthError' | 'statePrefix'>): (options?: PopupLoginOptions) => Promise<void> {
+export function createPopupLogin(deps: Omit<PopupLoginDeps, 'AuthError' | 'statePrefix' | 'pendingTtlMs'>): (options?: PopupLoginOptions) => Promise<void> {
   let inFlight: Promise<void> | undefined;
   return (opts = {}) => {
     if (inFlight) return inFlight;
     const { width = 500, height = 600 } = opts.popupSize ?? {};
     const popup = typeof window === 'undefined' ? null : window.open('', '_blank', `popup,width=${width},height=${height}`);
     return (inFlight = import('./popupLogin.js')
-      .then((m) => m.runPopupLogin({ ...deps, AuthError, statePrefix: POPUP_STATE }, popup, opts))
+      .then((m) => m.runPopupLogin({ ...deps, AuthError, statePrefix: POPUP_STATE, pendingTtlMs: PENDING_TTL_MS }, popup, opts))
       .finally(() => {
         inFlight = undefined;
       }));

@@ -9,6 +9,8 @@ export interface PopupLoginDeps {
   AuthError: typeof AuthError;
   /** The mark of a popup login's `state` (popup.ts). */
   statePrefix: string;
+  /** How long a pending login lives (`PENDING_TTL_MS`): the longest the opener waits for the popup. */
+  pendingTtlMs: number;
   config: ClientConfig;
   pending: PendingLogins;
   prepare(opts: LoginRequestOptions): Promise<LoginRequest | undefined>;
@@ -42,9 +44,10 @@ function isResponse(config: ClientConfig, href: unknown, state: string): href is
 /**
  * Sends the popup to the authorization URL and waits for its redirect page to hand the response
  * over (popupHandoff.ts): resolves to the callback URL; rejects `login_cancelled` when the popup
- * is closed first (after {@link CLOSED_GRACE_MS}). Channel and timers end either way.
+ * is closed first (after {@link CLOSED_GRACE_MS}) or the pending login expires (its code could no
+ * longer be exchanged). Channel and timers end either way.
  */
-function awaitResponse({ config, AuthError }: PopupLoginDeps, popup: Window, request: LoginRequest): Promise<string> {
+function awaitResponse({ config, AuthError, pendingTtlMs }: PopupLoginDeps, popup: Window, request: LoginRequest): Promise<string> {
   return new Promise((resolve, reject) => {
     const channel = new BroadcastChannel(popupChannel(config.prefix));
     let grace: ReturnType<typeof setTimeout> | undefined;
@@ -52,7 +55,12 @@ function awaitResponse({ config, AuthError }: PopupLoginDeps, popup: Window, req
       channel.close();
       clearInterval(poll);
       clearTimeout(grace);
+      clearTimeout(cap);
     };
+    const cap = setTimeout(() => {
+      end();
+      reject(new AuthError('login_cancelled', 'the sign-in window timed out before signing in finished; sign in again'));
+    }, request.pending.createdAt + pendingTtlMs - Date.now());
     channel.onmessage = ({ data }: MessageEvent) => {
       // Only the response to this login: another client's, a stale or a forged one is ignored.
       const url: unknown = (data as { url?: unknown } | null)?.url;
@@ -73,8 +81,9 @@ function awaitResponse({ config, AuthError }: PopupLoginDeps, popup: Window, req
 
 /**
  * The popup login after `window.open` (null: blocked): prepares the request, stores the pending login (in
- * this, the opener's, storage), waits for the hand-off and exchanges the code once. Whatever
- * fails before the exchange closes the popup and leaves no pending login.
+ * this, the opener's, storage), waits for the hand-off (at most as long as the pending login
+ * lives) and exchanges the code once. Whatever fails before the exchange closes the popup and
+ * leaves no pending login.
  */
 export async function runPopupLogin(deps: PopupLoginDeps, popup: Window | null, opts: PopupLoginOptions): Promise<void> {
   const { AuthError, statePrefix } = deps;
