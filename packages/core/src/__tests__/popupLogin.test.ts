@@ -14,7 +14,7 @@ const channelName = `pkce-auth:${CLIENT_ID}:popup`;
 
 /** A popup as the opener sees it: where it was sent, whether it is closed. */
 function fakePopup() {
-  const popup = { closed: false, location: { href: '' }, close: vi.fn(() => void (popup.closed = true)) };
+  const popup = { closed: false, location: { href: '' }, close: vi.fn(() => void (popup.closed = true)), focus: vi.fn() };
   const open = vi.spyOn(window, 'open').mockReturnValue(popup as unknown as Window);
   return { popup, open };
 }
@@ -113,10 +113,12 @@ describe('loginWithPopup()', () => {
     expect(fake.calls.discovery).toBe(0);
   });
 
-  it('concurrent calls share one popup', async () => {
-    const { client, open, done } = await started();
+  it('concurrent calls share one popup and bring it forward', async () => {
+    const { client, popup, open, done } = await started();
+    expect(popup.focus).not.toHaveBeenCalled();
     expect(client.loginWithPopup()).toBe(done);
     expect(open).toHaveBeenCalledTimes(1);
+    expect(popup.focus).toHaveBeenCalledTimes(1);
     done.catch(() => undefined);
   });
 

@@ -12,16 +12,21 @@ export const POPUP_STATE = 'popup.';
 /**
  * Creates `loginWithPopup()`. The popup is opened at once, before anything is awaited (browsers
  * allow `window.open` only within the click), on `about:blank`; the rest of the flow, a blocked
- * popup's rejection included, loads lazily (popupLogin.ts). Concurrent calls share one popup.
- * The lazy module imports types only, everything else comes in `deps`, so that it shares no
- * module with the entry (shared modules would split the entry into more files).
+ * popup's rejection included, loads lazily (popupLogin.ts). Concurrent calls share one popup and
+ * bring it forward. The lazy module imports types only, everything else comes in `deps`, so that
+ * it shares no module with the entry (shared modules would split the entry into more files).
  */
 export function createPopupLogin(deps: Omit<PopupLoginDeps, 'AuthError' | 'statePrefix' | 'pendingTtlMs'>): (options?: PopupLoginOptions) => Promise<void> {
   let inFlight: Promise<void> | undefined;
+  let popup: Window | null;
   return (opts = {}) => {
-    if (inFlight) return inFlight;
+    if (inFlight) {
+      // Another click while the popup is open, perhaps behind this window: bring it forward.
+      popup?.focus();
+      return inFlight;
+    }
     const { width = 500, height = 600 } = opts.popupSize ?? {};
-    const popup = typeof window === 'undefined' ? null : window.open('', '_blank', `popup,width=${width},height=${height}`);
+    popup = typeof window === 'undefined' ? null : window.open('', '_blank', `popup,width=${width},height=${height}`);
     return (inFlight = import('./popupLogin.js')
       .then((m) => m.runPopupLogin({ ...deps, AuthError, statePrefix: POPUP_STATE, pendingTtlMs: PENDING_TTL_MS }, popup, opts))
       .finally(() => {
