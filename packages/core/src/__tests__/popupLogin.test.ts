@@ -5,7 +5,7 @@ import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthError } from '../errors.js';
 import { PENDING_TTL_MS } from '../client/pendingLogins.js';
-import { CLIENT_ID, fakeServer, ISSUER, makeClient, REDIRECT_URI } from './fixtures.js';
+import { CLIENT_ID, fakeServer, ISSUER, json, makeClient, REDIRECT_URI, signIn, TOKEN_ENDPOINT } from './fixtures.js';
 import { server } from './msw.js';
 
 const iss = encodeURIComponent(ISSUER);
@@ -193,6 +193,25 @@ describe('loginWithPopup()', () => {
     expect(error.code).toBe('authorization_error');
     expect(error.error).toBe('access_denied');
     expect(client.getState().status).toBe('error');
+    expect(pendingCount()).toBe(0);
+  });
+
+  it('a failed exchange while signed in rejects with its error and keeps the session, showing the error', async () => {
+    const fake = fakeServer();
+    const first = makeClient();
+    await signIn(first.client, first.navigations, fake);
+    // The opener: a page loaded with that session.
+    const { client, done, callback } = await started(fake);
+    const before = client.getState();
+    expect(before.status).toBe('authenticated');
+    server.use(http.post(TOKEN_ENDPOINT, () => json({ error: 'invalid_grant', error_description: 'code expired' }, 400)));
+    await redirectPage(callback());
+    const error = (await done.catch((e: unknown) => e)) as AuthError;
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error.code).toBe('token_error');
+    expect(error.error).toBe('invalid_grant');
+    expect(client.getState()).toEqual({ status: 'authenticated', user: before.user, tokens: before.tokens, error });
+    await expect(client.getAccessToken()).resolves.toBe(before.tokens?.accessToken);
     expect(pendingCount()).toBe(0);
   });
 

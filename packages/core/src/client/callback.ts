@@ -121,15 +121,9 @@ async function finish(deps: CallbackDeps, url: URL, pending: PendingLogin, retur
 }
 
 export function createCallbackHandler(deps: CallbackDeps): CallbackHandler {
-  const { config, state } = deps;
+  const { config, state, session } = deps;
   const exchanges = new Map<string, Promise<CallbackResult>>();
   let last: Promise<unknown> | undefined;
-
-  const failed = (cause: unknown): never => {
-    const error = cause instanceof AuthError ? cause : new AuthError('authorization_error', String(cause), { cause });
-    state.fail(error);
-    throw error;
-  };
 
   function exchange(url?: string): Promise<CallbackResult> {
     const href = url ?? pageLocation()?.href;
@@ -144,7 +138,12 @@ export function createCallbackHandler(deps: CallbackDeps): CallbackHandler {
     const key = states.length === 1 ? `state:${states[0]}` : `url:${href}`;
     let promise = exchanges.get(key);
     if (!promise) {
-      promise = complete(deps, parsed).catch(failed);
+      promise = complete(deps, parsed).catch((cause: unknown) => {
+        const error = cause instanceof AuthError ? cause : new AuthError('authorization_error', String(cause), { cause });
+        // A failed popup login leaves the opener signed in with the session it had: kept, with the error.
+        (states[0]?.startsWith(POPUP_STATE) && session.current() ? state.setError : state.fail)(error);
+        throw error;
+      });
       exchanges.set(key, promise);
       last = promise.catch(noop);
     }
