@@ -40,8 +40,8 @@ function retryTarget(error: AuthError): string {
 /**
  * Completes a login on the redirect URI: exchanges the code once (also under StrictMode and
  * across remounts), then hands `returnTo` to `onSuccess`. In the login popup
- * (`loginWithPopup`) it only says "Signed in — you can close this window": the opener has the
- * response. After a failure it removes the response's query from the address bar and renders
+ * (`loginWithPopup`) it only says "Signed in — you can close this window" (or, for an `?error=`
+ * answer, that sign-in did not finish): the opener has the response. After a failure it removes the response's query from the address bar and renders
  * `errorFallback`, whose "Try again" keeps the failed login's `returnTo` when the error has it.
  *
  * Render it on the route of `redirectUri`; it reads the URL from `location.href`.
@@ -52,7 +52,8 @@ function retryTarget(error: AuthError): string {
 export function Callback({ onSuccess, fallback = null, errorFallback }: CallbackProps): ReactNode {
   const client = useAuthClient();
   const [failure, setFailure] = useState<AuthError | null>(null);
-  const [popup, setPopup] = useState(false);
+  // In the login popup: whether the server's answer was an `?error=` one.
+  const [popup, setPopup] = useState<{ failed: boolean }>();
   const [, setCrash] = useState<never>();
   const onSuccessRef = useRef(onSuccess);
   useEffect(() => {
@@ -61,13 +62,14 @@ export function Callback({ onSuccess, fallback = null, errorFallback }: Callback
 
   useEffect(() => {
     let active = true;
+    const href = window.location.href;
     // StrictMode's second effect and a remount call again: the client shares one exchange per
     // `state` for the life of the page (AuthClient.handleCallback), so no code is spent twice.
-    client.handleCallback(window.location.href).then(
+    client.handleCallback(href).then(
       (result: CallbackResult) => {
         if (!active) return;
         // The login popup: the opener has the response and closes this window; stay put.
-        if (result.popup) setPopup(true);
+        if (result.popup) setPopup({ failed: new URL(href).searchParams.has('error') });
         else (onSuccessRef.current ?? replaceLocation)(result.returnTo);
       },
       (error: unknown) => {
@@ -88,7 +90,7 @@ export function Callback({ onSuccess, fallback = null, errorFallback }: Callback
     };
   }, [client]);
 
-  if (popup) return <p role="status">Signed in — you can close this window.</p>;
+  if (popup) return <p role="status">{popup.failed ? 'Sign-in did not finish' : 'Signed in'} — you can close this window.</p>;
   if (!failure) return fallback;
   return renderAuthErrorFallback(errorFallback, failure, () => {
     client.login({ returnTo: retryTarget(failure) }).catch((error: unknown) => {

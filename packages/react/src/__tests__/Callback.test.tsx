@@ -154,6 +154,15 @@ describe('<Callback>', () => {
     expect(window.location.pathname + window.location.search).toBe(callbackUrl);
   });
 
+  it('in the login popup, for an ?error= answer, says sign-in did not finish, not "Signed in"', async () => {
+    window.history.replaceState(null, '', '/callback?error=access_denied&state=popup.s1');
+    const client = createMockAuthClient({ signInOnLogin: false });
+    client.handleCallback = () => Promise.resolve({ returnTo: '/', popup: true as const });
+    renderStrict(<Callback />, { client });
+    expect(await screen.findByText('Sign-in did not finish — you can close this window.')).toBeTruthy();
+    expect(screen.queryByText(/Signed in/)).toBeNull();
+  });
+
   it('hands a failure that is not an AuthError to the nearest error boundary', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     const { client, exchange } = fakeCallbackClient();
