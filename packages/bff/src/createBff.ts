@@ -3,17 +3,19 @@ import { createTokenKeeper } from './accessTokens.js';
 import { logoutTokenVerifier } from './logoutToken.js';
 import type { NextFunction } from './node.js';
 import { nodeHandler } from './node.js';
+import { createNodeForwarder } from './nodeForward.js';
 import { resolveOptions, type BffOptions } from './options.js';
 import { json } from './responses.js';
-import { createRouter, ownsPath } from './router.js';
+import { forwardWithFetch } from './proxy.js';
+import { createRouter, pathKind } from './router.js';
 
 /** A Backend for Frontend: its routes as a web-standard handler and as Node middleware. */
 export interface Bff {
   /** Answers a web `Request` (Hono, srvx, Deno-style servers); 404 for paths the BFF does not own. */
   fetch(request: Request): Promise<Response>;
-  /** node:http, Connect and Express middleware; paths the BFF does not own go to `next()`, or 404 without it. */
+  /** node:http, Connect and Express middleware, calling the APIs with node:http; paths the BFF does not own go to `next()`, or 404 without it. */
   node(req: IncomingMessage, res: ServerResponse, next?: NextFunction): Promise<void>;
-  /** Closes the store's own resources (the connection `redisStore({ url })` opened); call it at shutdown. */
+  /** Closes the kept-alive connections `node` made to the APIs and the store's own resources (the connection `redisStore({ url })` opened); call it at shutdown. */
   close(): Promise<void>;
 }
 
@@ -30,12 +32,16 @@ export interface Bff {
 export function createBff(options: BffOptions): Bff {
   const config = resolveOptions(options);
   const route = createRouter(config, { tokens: createTokenKeeper(config), verifyLogoutToken: logoutTokenVerifier(config) });
-  const handle = async (request: Request): Promise<Response> =>
-    (await route(request)) ?? json(404, { error: 'not_found', message: 'the BFF does not own this path' });
+  const forwarder = createNodeForwarder(config.onError);
+  const notOwned = () => json(404, { error: 'not_found', message: 'the BFF does not own this path' });
   return {
-    fetch: handle,
-    node: nodeHandler(config.baseUrl, (pathname) => ownsPath(config, pathname), handle),
+    fetch: async (request) => {
+      const routed = (await route(request)) ?? notOwned();
+      return routed instanceof Response ? routed : forwardWithFetch(config, routed, request);
+    },
+    node: nodeHandler({ baseUrl: config.baseUrl, kind: (pathname) => pathKind(config, pathname), route: async (request) => (await route(request)) ?? notOwned(), forwarder }),
     close: async () => {
+      forwarder.close();
       await config.store.close?.();
     },
   };

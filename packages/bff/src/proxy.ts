@@ -1,8 +1,8 @@
 import type { TokenKeeper } from './accessTokens.js';
-import { browserResponseHeaders, upstreamRequestHeaders } from './headers.js';
+import { browserResponseHeaders, upstreamRequestHeaders, type Encoding, type HeaderPair } from './headers.js';
 import type { BffConfig, ResolvedApi } from './options.js';
 import { requireSession } from './requestSession.js';
-import { HttpError, json } from './responses.js';
+import { HttpError, unreachable } from './responses.js';
 
 /** The configured API a path belongs to: its path or below it at a `/` boundary (longest path first). */
 export function apiFor(config: BffConfig, pathname: string): ResolvedApi | undefined {
@@ -18,39 +18,57 @@ export function upstreamUrl(api: ResolvedApi, url: URL): URL {
   return new URL(`${api.target.href.replace(/\/$/, '')}${rest}${url.search}`);
 }
 
+/**
+ * A proxied call the BFF has authorised: where it goes, with the session's access token; the
+ * adapter that received the request moves the bytes (fetch for web requests, node:http for
+ * node's, which streams them without web streams in between).
+ */
+export interface Forward {
+  readonly kind: 'forward';
+  readonly method: string;
+  readonly target: URL;
+  /** The upstream request's headers for the adapter's {@link Encoding}: the browser's, cleaned, with the token. */
+  headers(encoding: Encoding): HeaderPair[];
+}
+
+/**
+ * Authorises a browser request (CSRF header already checked) for its API: the session's access
+ * token (refreshed when due), browser cookies and the CSRF header stripped. No session: 401.
+ */
+export async function authorizeForward(config: BffConfig, tokens: TokenKeeper, request: Request, url: URL, api: ResolvedApi): Promise<Forward> {
+  const target = upstreamUrl(api, url);
+  const session = await requireSession(config, request);
+  const accessToken = await tokens.accessToken(session, api.resource);
+  return { kind: 'forward', method: request.method, target, headers: (encoding) => upstreamRequestHeaders(request.headers, accessToken, encoding) };
+}
+
 /** Statuses whose response has no body (fetch refuses a body for them). */
 const NULL_BODY = [101, 204, 205, 304];
 
 /**
- * Forwards a browser request (CSRF header already checked) to its API: the session's access
- * token attached (refreshed when due), browser cookies and the CSRF header stripped, the body
- * streamed both ways, the API's status and body passed through (its 401 too), no redirect
- * followed. No session: 401. The API unreachable: 502.
+ * Makes an authorised call with fetch: the body streamed both ways, the API's status and body
+ * passed through (its 401 too), no redirect followed. The API unreachable: 502, the cause to
+ * `onError` (not when the browser itself went away).
  */
-export async function proxy(config: BffConfig, tokens: TokenKeeper, request: Request, url: URL, api: ResolvedApi): Promise<Response> {
-  const target = upstreamUrl(api, url);
-  const session = await requireSession(config, request);
-  const accessToken = await tokens.accessToken(session, api.resource);
-  const hasBody = request.body !== null && request.method !== 'GET' && request.method !== 'HEAD';
+export async function forwardWithFetch(config: BffConfig, forward: Forward, request: Request): Promise<Response> {
+  const hasBody = request.body !== null && forward.method !== 'GET' && forward.method !== 'HEAD';
   let upstream: Response;
   try {
-    upstream = await fetch(target, {
-      method: request.method,
-      headers: upstreamRequestHeaders(request.headers, accessToken),
+    upstream = await fetch(forward.target, {
+      method: forward.method,
+      headers: forward.headers('decoded'),
       body: hasBody ? request.body : null,
       redirect: 'manual',
       signal: request.signal,
       ...(hasBody ? { duplex: 'half' } : {}),
     } as RequestInit);
   } catch (cause) {
-    // The operator sees why (not when the browser itself went away); the browser sees which API,
-    // not the cause (it may name internals).
     if (!request.signal.aborted) config.onError(cause);
-    return json(502, { error: 'bad_gateway', message: `the API at ${target.origin} could not be reached` });
+    return unreachable(forward.target);
   }
   return new Response(NULL_BODY.includes(upstream.status) ? null : upstream.body, {
     status: upstream.status,
     statusText: upstream.statusText,
-    headers: browserResponseHeaders(upstream.headers),
+    headers: browserResponseHeaders(upstream.headers, 'decoded'),
   });
 }

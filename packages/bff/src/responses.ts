@@ -30,6 +30,11 @@ export function json(status: number, body: unknown, headers?: HeadersInit): Resp
   return new Response(JSON.stringify(body), { status, headers: out });
 }
 
+/** The answer for an API that could not be reached: which API, not the cause (it may name internals). */
+export function unreachable(target: URL): Response {
+  return json(502, { error: 'bad_gateway', message: `the API at ${target.origin} could not be reached` });
+}
+
 /** A redirect (302 or 303) that no cache keeps. */
 export function redirect(status: 302 | 303, location: string, headers?: HeadersInit): Response {
   const out = new Headers(headers);

@@ -2,7 +2,7 @@ import type { TokenKeeper } from './accessTokens.js';
 import { requireCsrfHeader } from './csrf.js';
 import type { LogoutSubject } from './logoutToken.js';
 import type { BffConfig } from './options.js';
-import { apiFor, proxy } from './proxy.js';
+import { apiFor, authorizeForward, type Forward } from './proxy.js';
 import { errorResponse, HttpError } from './responses.js';
 import { backchannelLogout } from './routes/backchannelLogout.js';
 import { callback } from './routes/callback.js';
@@ -36,23 +36,25 @@ function bffRoutes(config: BffConfig, parts: RouterParts): Record<string, Route>
   };
 }
 
-/** Whether the BFF answers `pathname`: its `/bff` routes and the configured API paths. */
-export function ownsPath(config: BffConfig, pathname: string): boolean {
-  return pathname === '/bff' || pathname.startsWith('/bff/') || apiFor(config, pathname) !== undefined;
+/** What the BFF does with `pathname`: its own `/bff` routes, a configured API's proxy, or nothing (undefined). */
+export function pathKind(config: BffConfig, pathname: string): 'bff' | 'api' | undefined {
+  if (pathname === '/bff' || pathname.startsWith('/bff/')) return 'bff';
+  return apiFor(config, pathname) ? 'api' : undefined;
 }
 
 /**
- * The BFF's request handler: a route's answer, or undefined for a path it does not own. Every
- * refusal is `{ error, message }` JSON with a 4xx (405 for a wrong method, 403 without the CSRF
- * header, before any work or upstream call).
+ * The BFF's request handler: a route's answer, an authorised API call for the adapter to make
+ * ({@link Forward}), or undefined for a path it does not own. Every refusal is `{ error, message }`
+ * JSON with a 4xx (405 for a wrong method, 403 without the CSRF header, before any work or
+ * upstream call).
  */
-export function createRouter(config: BffConfig, parts: RouterParts): (request: Request) => Promise<Response | undefined> {
+export function createRouter(config: BffConfig, parts: RouterParts): (request: Request) => Promise<Response | Forward | undefined> {
   const routes = bffRoutes(config, parts);
-  const dispatch = async (request: Request, url: URL): Promise<Response> => {
-    const api = url.pathname.startsWith('/bff/') || url.pathname === '/bff' ? undefined : apiFor(config, url.pathname);
+  const dispatch = async (request: Request, url: URL): Promise<Response | Forward> => {
+    const api = pathKind(config, url.pathname) === 'bff' ? undefined : apiFor(config, url.pathname);
     if (api) {
       requireCsrfHeader(request);
-      return proxy(config, parts.tokens, request, url, api);
+      return authorizeForward(config, parts.tokens, request, url, api);
     }
     const route = routes[url.pathname];
     if (!route) throw new HttpError(404, 'not_found', `the BFF has no route ${url.pathname}`);
@@ -62,7 +64,7 @@ export function createRouter(config: BffConfig, parts: RouterParts): (request: R
   };
   return async (request) => {
     const url = URL.parse(request.url);
-    if (!url || !ownsPath(config, url.pathname)) return undefined;
+    if (!url || !pathKind(config, url.pathname)) return undefined;
     try {
       return await dispatch(request, url);
     } catch (error) {

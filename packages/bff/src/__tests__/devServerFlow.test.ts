@@ -5,6 +5,7 @@
  * back-channel logout from the server ends the session.
  */
 import { CLIENTS, type DevServer } from '@pkce-auth/dev-server';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBff, memoryStore, type SessionStore } from '../index.js';
 import type { SessionData } from '../sessions.js';
@@ -13,6 +14,7 @@ import { devServerFor, endSessionAtServer, Jar, localServers, notesApi, send, se
 const SECRET = 'the-dev-server-flow-secret-of-32-bytes-or-more';
 
 let dev: DevServer;
+const mounted: { bff?: ReturnType<typeof createBff> } = {};
 let origin: string;
 let apiUrl: string;
 let store: SessionStore;
@@ -20,12 +22,20 @@ const servers = localServers();
 let refreshGrants: string[];
 /** The dev server's back-channel logout deliveries to the BFF. */
 let backchannel: string[];
+/** The connections the notes API was called on, and those still open. */
+const apiSockets = { seen: new Set<Socket>(), open: new Set<Socket>() };
 
 beforeAll(async () => {
   // The app server listens first: the BFF needs its origin, the dev server its redirect URIs.
-  const mounted: { bff?: ReturnType<typeof createBff> } = {};
   origin = await servers.listen((req, res) => void mounted.bff?.node(req, res, () => res.writeHead(200).end('the app')));
-  apiUrl = await servers.listen(notesApi(() => dev.issuer));
+  const api = notesApi(() => dev.issuer);
+  apiUrl = await servers.listen((req, res) => {
+    const { socket } = req;
+    if (!apiSockets.seen.has(socket)) socket.once('close', () => apiSockets.open.delete(socket));
+    apiSockets.seen.add(socket);
+    apiSockets.open.add(socket);
+    api(req, res);
+  });
   ({ dev, refreshGrants, backchannel } = await devServerFor(origin));
   store = memoryStore();
   mounted.bff = createBff({
@@ -116,5 +126,15 @@ describe('the BFF against the dev server', () => {
     await endSessionAtServer(dev.issuer, atAs, CLIENTS.bff.clientId);
     expect(backchannel).toEqual(['success']);
     expect((await appCall(app, '/bff/user')).status).toBe(401);
+  });
+
+  it('calls the API over one kept-alive connection, which close() ends (the last test: it closes the BFF)', async () => {
+    ({ app } = await signIn(atAs));
+    const seenBefore = apiSockets.seen.size;
+    for (let i = 0; i < 5; i++) expect((await appCall(app, '/api/notes')).status).toBe(200);
+    expect(apiSockets.seen.size - seenBefore).toBeLessThanOrEqual(1);
+    expect(apiSockets.open.size).toBeGreaterThanOrEqual(1); // and more, kept from the 10 concurrent calls above
+    await mounted.bff?.close();
+    await expect.poll(() => apiSockets.open.size, { timeout: 2_000 }).toBe(0);
   });
 });

@@ -1,10 +1,11 @@
 import { once } from 'node:events';
 import { createServer, request, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { http, passthrough } from 'msw';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Bff } from '../index.js';
+import type { Bff, BffOptions } from '../index.js';
+import { createNodeForwarder } from '../nodeForward.js';
 import { Browser, mockAuthServer, server, signIn, testBff, useMsw, type MockAuthServer } from './fixtures.js';
 
 useMsw();
@@ -18,9 +19,15 @@ async function listen(handler: RequestListener): Promise<string> {
   return `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
 }
 
-/** A local API: gzip, a slow stream, and an echo of the request body and headers. */
+/** When the local API saw the BFF's request to /notes/hang or /notes/silent go away. */
+let closedAt: number | undefined;
+
+/** A local API: gzip, a slow stream, one that never ends, one that never answers, and an echo of the request body and headers. */
 function upstream(req: IncomingMessage, res: ServerResponse): void {
-  if (req.url === '/notes/gz') {
+  if (req.url === '/notes/hang' || req.url === '/notes/silent') {
+    if (req.url === '/notes/hang') res.writeHead(200, { 'content-type': 'text/plain' }).write('started ');
+    res.once('close', () => (closedAt = Date.now()));
+  } else if (req.url === '/notes/gz') {
     res.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' }).end(gzipSync('decoded text'));
   } else if (req.url === '/notes/slow') {
     res.writeHead(200, { 'content-type': 'text/plain' });
@@ -45,10 +52,10 @@ afterEach(async () => {
   }
 });
 
-/** A node:http app with the BFF mounted, a signed-in cookie header for it, and the BFF. */
-async function app(): Promise<{ url: string; cookie: string; bff: Bff; nexts: string[] }> {
-  const api = await listen(upstream);
-  const { bff } = testBff({ apis: [{ path: '/api/notes', target: `${api}/notes` }] });
+/** A node:http app with the BFF mounted (its API at `api`, the local one by default), a signed-in cookie header for it, and the BFF. */
+async function app(overrides: Partial<BffOptions> = {}, api?: string): Promise<{ url: string; cookie: string; bff: Bff; nexts: string[] }> {
+  api ??= await listen(upstream);
+  const { bff } = testBff({ apis: [{ path: '/api/notes', target: `${api}/notes` }], ...overrides });
   const browser = new Browser(bff);
   await signIn(browser, as);
   const nexts: string[] = [];
@@ -131,10 +138,70 @@ describe('bff.node', () => {
     expect(JSON.parse(answer.body).headers.expect).toBeUndefined();
   });
 
-  it('passes a compressed response on decoded, without a Content-Encoding that no longer fits', async () => {
+  it('passes a compressed response on as the API sent it, and the browser’s Accept-Encoding to the API', async () => {
     const { url, cookie } = await app();
-    const response = await fetch(`${url}/api/notes/gz`, { headers: { cookie, 'x-csrf': '1' } });
-    expect(response.headers.get('content-encoding')).toBeNull();
-    expect(await response.text()).toBe('decoded text');
+    const raw = await new Promise<{ encoding: string | undefined; bytes: Buffer }>((resolve, reject) => {
+      request(`${url}/api/notes/gz`, { headers: { cookie, 'x-csrf': '1', 'accept-encoding': 'gzip' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ encoding: res.headers['content-encoding'], bytes: Buffer.concat(chunks) }));
+      })
+        .on('error', reject)
+        .end();
+    });
+    expect(raw.encoding).toBe('gzip');
+    expect(gunzipSync(raw.bytes).toString()).toBe('decoded text');
+    const echo = (await (await fetch(`${url}/api/notes/echo`, { headers: { cookie, 'x-csrf': '1', 'accept-encoding': 'br' } })).json()) as { headers: Record<string, string> };
+    expect(echo.headers['accept-encoding']).toBe('br');
+  });
+
+  it('answers 502 when the API refuses the connection, and reports the cause to onError', async () => {
+    const closed = await listen(upstream);
+    const port = new URL(closed).port;
+    await new Promise((resolve) => servers.pop()!.close(resolve));
+    const reported: unknown[] = [];
+    const { url, cookie } = await app({ onError: (error) => reported.push(error) }, closed);
+    const response = await fetch(`${url}/api/notes`, { headers: { cookie, 'x-csrf': '1' } });
+    expect(response.status).toBe(502);
+    expect(await response.json()).toEqual({ error: 'bad_gateway', message: `the API at http://127.0.0.1:${port} could not be reached` });
+    expect(reported).toMatchObject([{ code: 'ECONNREFUSED' }]);
+  });
+
+  it.each([
+    ['mid-answer', '/notes/hang'],
+    ['before the API answers', '/notes/silent'],
+  ])('ends the call to the API when the browser goes away %s', async (_, path) => {
+    const { url, cookie } = await app();
+    closedAt = undefined;
+    const leftAt = await new Promise<number>((resolve) => {
+      const req = request(`${url}/api${path}`, { headers: { cookie, 'x-csrf': '1' } }, (res) => res.once('data', leave));
+      function leave() {
+        req.destroy();
+        resolve(Date.now());
+      }
+      req.on('error', () => undefined).end();
+      if (path === '/notes/silent') setTimeout(leave, 200);
+    });
+    await expect.poll(() => closedAt, { timeout: 2_000 }).toBeDefined();
+    expect(closedAt! - leftAt).toBeLessThan(1_000);
+  });
+
+});
+
+describe('createNodeForwarder', () => {
+  it('answers 504 when the API sends nothing within its timeout, and reports why', async () => {
+    const silent = await listen(() => undefined);
+    const reported: unknown[] = [];
+    const forwarder = createNodeForwarder((error) => reported.push(error), 100);
+    const target = new URL(`${silent}/notes`);
+    const url = await listen(async (req, res) => {
+      const answer = await forwarder.forward({ kind: 'forward', method: 'GET', target, headers: () => [] }, req, res);
+      if (answer) res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+    });
+    const response = await fetch(url);
+    forwarder.close();
+    expect(response.status).toBe(504);
+    expect(await response.json()).toEqual({ error: 'gateway_timeout', message: `the API at ${target.origin} did not answer in time` });
+    expect(String(reported[0])).toContain('sent nothing for 100 ms');
   });
 });
