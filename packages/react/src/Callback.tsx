@@ -52,8 +52,8 @@ function retryTarget(error: AuthError): string {
 export function Callback({ onSuccess, fallback = null, errorFallback }: CallbackProps): ReactNode {
   const client = useAuthClient();
   const [failure, setFailure] = useState<AuthError | null>(null);
-  // In the login popup: whether the server's answer was an `?error=` one.
-  const [popup, setPopup] = useState<{ failed: boolean }>();
+  // In the login popup: what to say of the sign-in (the server's answer may be an `?error=` one).
+  const [popup, setPopup] = useState('');
   const [, setCrash] = useState<never>();
   const onSuccessRef = useRef(onSuccess);
   useEffect(() => {
@@ -69,7 +69,7 @@ export function Callback({ onSuccess, fallback = null, errorFallback }: Callback
       (result: CallbackResult) => {
         if (!active) return;
         // The login popup: the opener has the response and closes this window; stay put.
-        if (result.popup) setPopup({ failed: new URL(href).searchParams.has('error') });
+        if (result.popup) setPopup(new URL(href).searchParams.has('error') ? 'Sign-in did not finish' : 'Signed in');
         else (onSuccessRef.current ?? replaceLocation)(result.returnTo);
       },
       (error: unknown) => {
@@ -90,7 +90,7 @@ export function Callback({ onSuccess, fallback = null, errorFallback }: Callback
     };
   }, [client]);
 
-  if (popup) return <p role="status">{popup.failed ? 'Sign-in did not finish' : 'Signed in'} — you can close this window.</p>;
+  if (popup) return <p role="status">{popup} — you can close this window.</p>;
   if (!failure) return fallback;
   return renderAuthErrorFallback(errorFallback, failure, () => {
     client.login({ returnTo: retryTarget(failure) }).catch((error: unknown) => {
