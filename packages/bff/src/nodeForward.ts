@@ -2,7 +2,6 @@
 // (APM agents, MSW in tests) that patches it expects.
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import https from 'node:https';
-import { pipeline } from 'node:stream';
 import { browserResponseHeaders, rawHeaderPairs, type HeaderPair } from './headers.js';
 import type { Forward } from './proxy.js';
 import { json, unreachable } from './responses.js';
@@ -55,16 +54,21 @@ export function createNodeForwarder(onError: (error: unknown) => void, timeoutMs
       });
       upstream.once('response', (answer: IncomingMessage) => {
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage, outgoing(browserResponseHeaders(rawHeaderPairs(answer.rawHeaders), 'passed-on')));
-        // A body cut off on either side ends both: nothing is left to tell the browser.
-        pipeline(answer, res, () => resolve(undefined));
+        // pipe, not stream.pipeline: that aborts an AbortSignal of its own (a DOMException) per call.
+        // A body cut off by the API ends the browser's too: nothing is left to tell it.
+        answer.once('error', () => res.destroy());
+        answer.once('aborted', () => res.destroy());
+        res.once('close', () => resolve(undefined));
+        answer.pipe(res);
       });
       upstream.once('error', (cause) => {
         if (res.headersSent || clientLeft) return void (res.destroy(), resolve(undefined));
         onError(cause);
         resolve(late ? timedOut(target) : unreachable(target));
       });
+      // A browser that goes away mid-body closes res, which ends the upstream call (above).
       if (method === 'GET' || method === 'HEAD') upstream.end();
-      else pipeline(req, upstream, () => undefined); // its failure surfaces as the upstream's 'error'
+      else req.pipe(upstream);
     });
   return {
     forward,
