@@ -199,8 +199,10 @@ export interface AuthClient {
   /**
    * Signs in in a popup, keeping this page and its state. Call it from a click: the popup is
    * opened before anything is awaited. Resolves when the state is `authenticated`; rejects
-   * `login_cancelled` when the popup is blocked or closed before the response (no pending login
-   * is left). Concurrent calls share one popup. The redirect page hands the response over on a
+   * `login_cancelled` when the popup is blocked, closed before the response, or still open when
+   * the pending login expires (10 minutes; no pending login is left). A failed code exchange
+   * rejects with its AuthError; a session this page already had stays, with `error` set.
+   * Concurrent calls share one popup, and a second call brings it to the front. The redirect page hands the response over on a
    * BroadcastChannel, so COOP `same-origin-allow-popups` on the app works; a popup that reads as
    * closed (e.g. COOP `same-origin` on the redirect page severs it) has 3 s to hand over before
    * the call rejects, so do not set COOP `same-origin` on the authorization server's pages.
