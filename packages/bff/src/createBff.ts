@@ -15,7 +15,7 @@ export interface Bff {
   fetch(request: Request): Promise<Response>;
   /** node:http, Connect and Express middleware, calling the APIs with node:http; paths the BFF does not own go to `next()`, or 404 without it. */
   node(req: IncomingMessage, res: ServerResponse, next?: NextFunction): Promise<void>;
-  /** Closes the kept-alive connections `node` made to the APIs and the store's own resources (the connection `redisStore({ url })` opened); call it at shutdown. */
+  /** Closes the connections `node` made to the APIs (cutting calls in flight) and the store's own resources (the connection `redisStore({ url })` opened); call it at shutdown, once the server stopped taking requests. */
   close(): Promise<void>;
 }
 

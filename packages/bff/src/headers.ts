@@ -11,8 +11,14 @@ const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-aut
  */
 const REQUEST_ONLY = ['cookie', 'x-csrf', 'authorization', 'host', 'expect'];
 
-/** How the upstream call handles compression: `fetch` negotiates and decodes itself; node:http passes the bytes on. */
-export type Encoding = 'decoded' | 'passed-on';
+/**
+ * What makes the upstream call: `fetch` (bff.fetch) negotiates compression and decodes bodies
+ * itself; `node:http` (bff.node) passes the bytes on as sent.
+ */
+export type UpstreamClient = 'fetch' | 'node:http';
+
+/** Methods whose body is not forwarded (neither client sends one). */
+export const BODYLESS = ['GET', 'HEAD'];
 
 /** Headers minus `drop` and minus the hop-by-hop ones, including those `Connection` names. */
 function without(headers: Iterable<HeaderPair>, drop: readonly string[]): HeaderPair[] {
@@ -24,9 +30,11 @@ function without(headers: Iterable<HeaderPair>, drop: readonly string[]): Header
 /**
  * The headers of the upstream request: the browser's, cleaned, with the access token. Where the
  * client decodes (fetch), the browser's `Accept-Encoding` is not forwarded: fetch sends its own.
+ * A GET or HEAD goes without its body, so without the browser's `Content-Length` too: the API
+ * would wait for that many bytes and read the next call on the kept-alive connection as them.
  */
-export function upstreamRequestHeaders(browser: Iterable<HeaderPair>, accessToken: string, encoding: Encoding): HeaderPair[] {
-  const drop = encoding === 'decoded' ? [...REQUEST_ONLY, 'accept-encoding'] : REQUEST_ONLY;
+export function upstreamRequestHeaders(browser: Iterable<HeaderPair>, accessToken: string, method: string, client: UpstreamClient): HeaderPair[] {
+  const drop = [...REQUEST_ONLY, ...(client === 'fetch' ? ['accept-encoding'] : []), ...(BODYLESS.includes(method) ? ['content-length'] : [])];
   return [...without(browser, drop), ['authorization', `Bearer ${accessToken}`]];
 }
 
@@ -36,9 +44,9 @@ export function upstreamRequestHeaders(browser: Iterable<HeaderPair>, accessToke
  * Where fetch has decoded a compressed body, its `Content-Encoding` and `Content-Length` no
  * longer describe it.
  */
-export function browserResponseHeaders(upstream: Iterable<HeaderPair>, encoding: Encoding): HeaderPair[] {
+export function browserResponseHeaders(upstream: Iterable<HeaderPair>, client: UpstreamClient): HeaderPair[] {
   const pairs = [...upstream];
-  const decoded = encoding === 'decoded' && pairs.some(([name]) => name === 'content-encoding');
+  const decoded = client === 'fetch' && pairs.some(([name]) => name === 'content-encoding');
   return without(pairs, ['set-cookie', ...(decoded ? ['content-encoding', 'content-length'] : [])]);
 }
 

@@ -71,7 +71,7 @@ function clientGone(res: ServerResponse): AbortSignal {
 }
 
 /** The BFF's answer to a request it owns: a route's, or the API's through the forwarder. */
-async function answer(routes: NodeRoutes, req: IncomingMessage, res: ServerResponse, url: URL, kind: 'bff' | 'api'): Promise<Response | undefined> {
+async function answerOwned(routes: NodeRoutes, req: IncomingMessage, res: ServerResponse, url: URL, kind: 'bff' | 'api'): Promise<Response | undefined> {
   let request: Request;
   try {
     request = toRequest(req, url, kind === 'bff' ? clientGone(res) : undefined);
@@ -92,7 +92,7 @@ export function nodeHandler(routes: NodeRoutes): (req: IncomingMessage, res: Ser
     const url = requestUrl(req, routes.baseUrl);
     const kind = routes.kind(url.pathname);
     if (!kind && next) return next();
-    const response = kind ? await answer(routes, req, res, url, kind) : json(404, { error: 'not_found', message: `nothing at ${url.pathname}` });
+    const response = kind ? await answerOwned(routes, req, res, url, kind) : json(404, { error: 'not_found', message: `nothing at ${url.pathname}` });
     // A client that went away mid-body ends the pipeline with an error: nothing is left to tell it.
     if (response) await writeResponse(res, response).catch(() => res.destroy());
   };

@@ -1,5 +1,5 @@
 import type { TokenKeeper } from './accessTokens.js';
-import { browserResponseHeaders, upstreamRequestHeaders, type Encoding, type HeaderPair } from './headers.js';
+import { BODYLESS, browserResponseHeaders, upstreamRequestHeaders, type HeaderPair, type UpstreamClient } from './headers.js';
 import type { BffConfig, ResolvedApi } from './options.js';
 import { requireSession } from './requestSession.js';
 import { HttpError, unreachable } from './responses.js';
@@ -27,8 +27,8 @@ export interface Forward {
   readonly kind: 'forward';
   readonly method: string;
   readonly target: URL;
-  /** The upstream request's headers for the adapter's {@link Encoding}: the browser's, cleaned, with the token. */
-  headers(encoding: Encoding): HeaderPair[];
+  /** The upstream request's headers for the adapter's {@link UpstreamClient}: the browser's, cleaned, with the token. */
+  headers(client: UpstreamClient): HeaderPair[];
 }
 
 /**
@@ -39,7 +39,7 @@ export async function authorizeForward(config: BffConfig, tokens: TokenKeeper, r
   const target = upstreamUrl(api, url);
   const session = await requireSession(config, request);
   const accessToken = await tokens.accessToken(session, api.resource);
-  return { kind: 'forward', method: request.method, target, headers: (encoding) => upstreamRequestHeaders(request.headers, accessToken, encoding) };
+  return { kind: 'forward', method: request.method, target, headers: (client) => upstreamRequestHeaders(request.headers, accessToken, request.method, client) };
 }
 
 /** Statuses whose response has no body (fetch refuses a body for them). */
@@ -51,12 +51,12 @@ const NULL_BODY = [101, 204, 205, 304];
  * `onError` (not when the browser itself went away).
  */
 export async function forwardWithFetch(config: BffConfig, forward: Forward, request: Request): Promise<Response> {
-  const hasBody = request.body !== null && forward.method !== 'GET' && forward.method !== 'HEAD';
+  const hasBody = request.body !== null && !BODYLESS.includes(forward.method);
   let upstream: Response;
   try {
     upstream = await fetch(forward.target, {
       method: forward.method,
-      headers: forward.headers('decoded'),
+      headers: forward.headers('fetch'),
       body: hasBody ? request.body : null,
       redirect: 'manual',
       signal: request.signal,
@@ -69,6 +69,6 @@ export async function forwardWithFetch(config: BffConfig, forward: Forward, requ
   return new Response(NULL_BODY.includes(upstream.status) ? null : upstream.body, {
     status: upstream.status,
     statusText: upstream.statusText,
-    headers: browserResponseHeaders(upstream.headers, 'decoded'),
+    headers: browserResponseHeaders(upstream.headers, 'fetch'),
   });
 }

@@ -5,6 +5,7 @@
  * back-channel logout from the server ends the session.
  */
 import { CLIENTS, type DevServer } from '@pkce-auth/dev-server';
+import { request as httpRequest } from 'node:http';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBff, memoryStore, type SessionStore } from '../index.js';
@@ -24,6 +25,8 @@ let refreshGrants: string[];
 let backchannel: string[];
 /** The connections the notes API was called on, and those still open. */
 const apiSockets = { seen: new Set<Socket>(), open: new Set<Socket>() };
+/** The `Content-Length` of each call the notes API received (undefined: none). */
+const apiLengths: (string | undefined)[] = [];
 
 beforeAll(async () => {
   // The app server listens first: the BFF needs its origin, the dev server its redirect URIs.
@@ -34,6 +37,7 @@ beforeAll(async () => {
     if (!apiSockets.seen.has(socket)) socket.once('close', () => apiSockets.open.delete(socket));
     apiSockets.seen.add(socket);
     apiSockets.open.add(socket);
+    apiLengths.push(req.headers['content-length']);
     api(req, res);
   });
   ({ dev, refreshGrants, backchannel } = await devServerFor(origin));
@@ -126,6 +130,22 @@ describe('the BFF against the dev server', () => {
     await endSessionAtServer(dev.issuer, atAs, CLIENTS.bff.clientId);
     expect(backchannel).toEqual(['success']);
     expect((await appCall(app, '/bff/user')).status).toBe(401);
+  });
+
+  it('forwards a GET without the body it came with, nor its Content-Length: the next calls on the kept-alive connection still work', async () => {
+    ({ app } = await signIn(atAs));
+    const cookie = app.header();
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${origin}/api/notes/7`, { method: 'GET', headers: { cookie, 'x-csrf': '1', 'content-length': '5' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject).end('hello');
+    });
+    expect(status).toBe(200);
+    const before = apiLengths.length;
+    for (let i = 0; i < 3; i++) expect((await appCall(app, '/api/notes')).status).toBe(200);
+    expect(apiLengths.slice(before - 1)).toEqual([undefined, undefined, undefined, undefined]);
   });
 
   it('calls the API over one kept-alive connection, which close() ends (the last test: it closes the BFF)', async () => {

@@ -3,9 +3,12 @@ import { createServer, request, type IncomingMessage, type RequestListener, type
 import type { AddressInfo } from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { http, passthrough } from 'msw';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
+import type { ClientRequest } from 'node:http';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Bff, BffOptions } from '../index.js';
-import { createNodeForwarder } from '../nodeForward.js';
+import { armConnectTimeout, createNodeForwarder } from '../nodeForward.js';
+import { memoryStore } from '../stores/memory.js';
 import { Browser, mockAuthServer, server, signIn, testBff, useMsw, type MockAuthServer } from './fixtures.js';
 
 useMsw();
@@ -21,9 +24,12 @@ async function listen(handler: RequestListener): Promise<string> {
 
 /** When the local API saw the BFF's request to /notes/hang or /notes/silent go away. */
 let closedAt: number | undefined;
+/** The paths the local API was called at. */
+const apiCalls: string[] = [];
 
 /** A local API: gzip, a slow stream, one that never ends, one that never answers, and an echo of the request body and headers. */
 function upstream(req: IncomingMessage, res: ServerResponse): void {
+  apiCalls.push(req.url ?? '');
   if (req.url === '/notes/hang' || req.url === '/notes/silent') {
     if (req.url === '/notes/hang') res.writeHead(200, { 'content-type': 'text/plain' }).write('started ');
     res.once('close', () => (closedAt = Date.now()));
@@ -186,13 +192,41 @@ describe('bff.node', () => {
     expect(closedAt! - leftAt).toBeLessThan(1_000);
   });
 
+
+  it('refuses to forward a body a parser mounted before it already read: 500, the reason to onError, no API call', async () => {
+    const api = await listen(upstream);
+    const reported: unknown[] = [];
+    const { bff, cookie } = await app({ onError: (error) => reported.push(error) }, api);
+    const url = await listen((req, res) => {
+      req.resume(); // a body parser in front of the BFF
+      req.once('end', () => void bff.node(req, res));
+    });
+    apiCalls.length = 0;
+    const response = await fetch(`${url}/api/notes/echo`, { method: 'POST', headers: { cookie, 'x-csrf': '1', 'content-type': 'application/json' }, body: '{"a":1}' });
+    expect(response.status).toBe(500);
+    expect(String(reported[0])).toContain('mount bff.node before any body parser');
+    expect(apiCalls).toEqual([]);
+  });
+
+  it('calls no API when the browser went away while the call was being authorised', async () => {
+    const store = memoryStore();
+    let slow = false;
+    const { url, cookie } = await app({ store: { ...store, get: async (key) => (slow && (await new Promise((r) => setTimeout(r, 300))), store.get(key)) } });
+    slow = true;
+    apiCalls.length = 0;
+    const req = request(`${url}/api/notes/echo`, { headers: { cookie, 'x-csrf': '1' } });
+    req.on('error', () => undefined).end();
+    setTimeout(() => req.destroy(), 50);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(apiCalls).toEqual([]);
+  });
 });
 
 describe('createNodeForwarder', () => {
   it('answers 504 when the API sends nothing within its timeout, and reports why', async () => {
     const silent = await listen(() => undefined);
     const reported: unknown[] = [];
-    const forwarder = createNodeForwarder((error) => reported.push(error), 100);
+    const forwarder = createNodeForwarder((error) => reported.push(error), { idleMs: 100 });
     const target = new URL(`${silent}/notes`);
     const url = await listen(async (req, res) => {
       const answer = await forwarder.forward({ kind: 'forward', method: 'GET', target, headers: () => [] }, req, res);
@@ -202,6 +236,29 @@ describe('createNodeForwarder', () => {
     forwarder.close();
     expect(response.status).toBe(504);
     expect(await response.json()).toEqual({ error: 'gateway_timeout', message: `the API at ${target.origin} did not answer in time` });
-    expect(String(reported[0])).toContain('sent nothing for 100 ms');
+    expect(String(reported[0])).toContain(`the call to the API at ${target.origin} was idle for 100 ms`);
+  });
+});
+
+describe('armConnectTimeout', () => {
+  const pending = () => Object.assign(new EventEmitter(), { connecting: true });
+
+  it('gives up on a socket still connecting after the time, not on one that connected or a kept-alive one', () => {
+    vi.useFakeTimers();
+    try {
+      const fail = vi.fn();
+      const calls = [new EventEmitter(), new EventEmitter(), new EventEmitter()];
+      for (const call of calls) armConnectTimeout(call as ClientRequest, 100, () => fail(calls.indexOf(call)));
+      const [stuck, connected, reused] = [pending(), pending(), Object.assign(new EventEmitter(), { connecting: false })];
+      calls[0]!.emit('socket', stuck);
+      calls[1]!.emit('socket', connected);
+      calls[2]!.emit('socket', reused);
+      vi.advanceTimersByTime(50);
+      connected.emit('connect');
+      vi.advanceTimersByTime(99);
+      expect(fail.mock.calls).toEqual([[0]]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

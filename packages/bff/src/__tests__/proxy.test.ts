@@ -75,7 +75,7 @@ describe.each<Adapter>(['fetch', 'node'])('the API proxy through bff.%s', (adapt
     expect(sent!.headers.get('authorization')).toBe('Bearer at-1');
     for (const name of ['cookie', 'x-csrf', 'keep-alive', 'x-secret-hop', 'proxy-authorization', 'te', 'trailer', 'upgrade']) expect(names).not.toContain(name);
     // node:http says `Connection: keep-alive` of its own connection to the API; never the browser's.
-    expect(sent!.headers.get('connection')).not.toBe('keep-alive, x-secret-hop');
+    expect(sent!.headers.get('connection') ?? '').not.toContain('x-secret-hop');
   });
 
   it('streams a request body through, method and content type kept', async () => {
@@ -108,7 +108,8 @@ describe.each<Adapter>(['fetch', 'node'])('the API proxy through bff.%s', (adapt
     const empty = await browser.app('/api/notes/empty');
     expect(empty.status).toBe(204);
     // The API's own: bff.node's server sends a Keep-Alive of its own, about its own connection.
-    expect(empty.headers.get('keep-alive')).not.toBe('timeout=1');
+    expect(empty.headers.get('keep-alive') ?? '').not.toContain('timeout=1');
+    expect(empty.headers.get('connection') ?? '').not.toContain('close');
     expect((await browser.app('/bff/user')).status).toBe(200);
   });
 
