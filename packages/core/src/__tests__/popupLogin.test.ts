@@ -143,6 +143,20 @@ describe('loginWithPopup()', () => {
     expect(fake.calls.token).toHaveLength(0);
   });
 
+  it('a popup that cannot be sent to the authorization URL rejects, leaving no timer, channel or pending login', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    fakeServer();
+    const { popup } = fakePopup();
+    Object.defineProperty(popup, 'location', { value: Object.defineProperty({}, 'href', { set: () => { throw new DOMException('blocked', 'SecurityError'); } }) });
+    const { client } = makeClient();
+    const timers = vi.getTimerCount();
+    await expect(client.loginWithPopup()).rejects.toThrow('blocked');
+    expect(popup.close).toHaveBeenCalled();
+    expect(pendingCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(0); // the client's own zero-delay steps
+    expect(vi.getTimerCount()).toBe(timers);
+  });
+
   it('a popup left open waits no longer than the pending login lives: then it is closed and the call rejects login_cancelled', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date'] });
     const { fake, popup, done, callback } = await started();

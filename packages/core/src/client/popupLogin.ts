@@ -75,7 +75,12 @@ function awaitResponse({ config, AuthError, pendingTtlMs }: PopupLoginDeps, popu
         reject(new AuthError('login_cancelled', 'the sign-in window was closed before signing in finished; sign in again'));
       }, CLOSED_GRACE_MS);
     }, POLL_MS);
-    popup.location.href = request.url;
+    try {
+      popup.location.href = request.url;
+    } catch (error) {
+      end(); // the popup could not be sent on: no timer or channel may outlive the call
+      reject(error);
+    }
   });
 }
 
