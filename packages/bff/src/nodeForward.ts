@@ -80,50 +80,56 @@ function sendBody(req: IncomingMessage, upstream: ClientRequest): void {
   req.once('end', () => guarded(() => upstream.end()));
 }
 
+/** What every call of one forwarder shares. */
+interface ForwarderContext {
+  agents: { http: http.Agent; https: https.Agent };
+  onError: (error: unknown) => void;
+  idleMs: number;
+  connectMs: number;
+}
+
+/** Makes one authorised call and relays its answer; `settle` gets the answer the adapter must write, if any. */
+function send(ctx: ForwarderContext, { method, target, headers }: Forward, req: IncomingMessage, res: ServerResponse, settle: (answer?: Response) => void): void {
+  const secure = target.protocol === 'https:';
+  const upstream = (secure ? https : http).request(target, { method, headers: outgoing(headers('node:http')), agent: secure ? ctx.agents.https : ctx.agents.http });
+  let clientLeft = false;
+  let late = false;
+  res.once('close', () => {
+    clientLeft = !res.writableFinished;
+    if (clientLeft) upstream.destroy();
+    settle();
+  });
+  const giveUp = (why: string) => () => {
+    late = true;
+    upstream.destroy(new Error(`the call to the API at ${target.origin} ${why}`));
+  };
+  upstream.setTimeout(ctx.idleMs, giveUp(`was idle for ${ctx.idleMs} ms`));
+  armConnectTimeout(upstream, ctx.connectMs, giveUp(`could not connect within ${ctx.connectMs} ms`));
+  upstream.once('response', (answer: IncomingMessage) => relay(answer, res));
+  upstream.on('error', (cause) => {
+    // The browser left, or the answer is on its way (a broken answer ends itself in relay()).
+    if (clientLeft || res.headersSent) return;
+    ctx.onError(cause);
+    settle(late ? timedOut(target) : unreachable(target));
+  });
+  if (BODYLESS.includes(method)) upstream.end();
+  else sendBody(req, upstream);
+}
+
 /** Creates the forwarder; `onError` hears why an API could not be reached (not when the browser itself went away). */
 export function createNodeForwarder(onError: (error: unknown) => void, { idleMs = 300_000, connectMs = 10_000 }: ForwarderTimeouts = {}): NodeForwarder {
-  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
-
-  const send = ({ method, target, headers }: Forward, req: IncomingMessage, res: ServerResponse, settle: (answer?: Response) => void): void => {
-    const secure = target.protocol === 'https:';
-    const upstream = (secure ? https : http).request(target, { method, headers: outgoing(headers('node:http')), agent: secure ? agents.https : agents.http });
-    // A browser that sent fewer bytes than its Content-Length said fails the call, not the connection's next one.
-    let clientLeft = false;
-    let late = false;
-    res.once('close', () => {
-      clientLeft = !res.writableFinished;
-      if (clientLeft) upstream.destroy();
-      settle();
-    });
-    const giveUp = (why: string) => () => {
-      late = true;
-      upstream.destroy(new Error(`the call to the API at ${target.origin} ${why}`));
-    };
-    upstream.setTimeout(idleMs, giveUp(`was idle for ${idleMs} ms`));
-    armConnectTimeout(upstream, connectMs, giveUp(`could not connect within ${connectMs} ms`));
-    upstream.once('response', (answer: IncomingMessage) => relay(answer, res));
-    upstream.on('error', (cause) => {
-      // The browser left, or the answer is on its way (an upload failing after the API answered,
-      // e.g. a 413, must not cut that answer off; a broken answer ends itself in relay()).
-      if (clientLeft || res.headersSent) return;
-      onError(cause);
-      settle(late ? timedOut(target) : unreachable(target));
-    });
-    if (BODYLESS.includes(method)) upstream.end();
-    else sendBody(req, upstream);
-  };
-
+  const ctx: ForwarderContext = { agents: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) }, onError, idleMs, connectMs };
   return {
     forward: (call, req, res) =>
       new Promise((resolve) => {
         // The browser went away while the call was being authorised (the session read, a refresh).
         if (res.destroyed || req.socket.destroyed) resolve(undefined);
         else if (!BODYLESS.includes(call.method) && req.readableEnded) resolve(errorResponse(new Error(BODY_GONE), onError));
-        else send(call, req, res, resolve);
+        else send(ctx, call, req, res, resolve);
       }),
     close: () => {
-      agents.http.destroy();
-      agents.https.destroy();
+      ctx.agents.http.destroy();
+      ctx.agents.https.destroy();
     },
   };
 }
