@@ -1,4 +1,4 @@
-import { AuthError, parseSecureUrl, type AuthClientOptions, type ServerClientOptions } from '@pkce-auth/core';
+import { AuthError, parseSecureUrl, type AuthClientOptions, type AuthEndpoints, type ServerClientOptions, type ServerMetadata } from '@pkce-auth/core';
 import { cookieNames, type CookieNames } from './cookies.js';
 import { deriveKeys, type Keys } from './crypto.js';
 import { guardStore, StoreError, type SessionStore } from './store.js';
@@ -42,6 +42,12 @@ export interface BffOptions {
    * logout. Default: the discovered `end_session_endpoint`.
    */
   logoutUrl?: AuthClientOptions['logoutUrl'];
+  /**
+   * Endpoints used in place of the discovered ones, as a provider preset gives them (Cognito's
+   * discovery lists no revocation endpoint: with its preset spread in, logout revokes). The BFF
+   * still reads the issuer's discovery document (for its keys and the rest); `userinfo` it never calls.
+   */
+  endpoints?: AuthEndpoints;
   /** Absolute session lifetime in seconds. Default 28 800 (8 hours). */
   sessionTtlSeconds?: number;
   /**
@@ -67,7 +73,9 @@ export interface ResolvedApi {
 
 /** Everything the routes share, resolved once by {@link resolveOptions}. */
 export interface BffConfig {
-  /** What the core's server-side functions take: issuer, client, client_secret_basic. */
+  /** The `endpoints` option, as metadata fields over the discovered ones (see metadata.ts). */
+  endpoints: Partial<ServerMetadata>;
+  /** What the core's server-side functions take: issuer, client, client_secret_basic (and the `endpoints` token and revocation endpoints). */
   client: ServerClientOptions & { issuer: string; clientSecret: string };
   baseUrl: URL;
   redirectUri: string;
@@ -142,6 +150,22 @@ function resolveAuthorizeParams(params: unknown): Record<string, string> {
   return { ...(params as Record<string, string>) };
 }
 
+/** The `endpoints` option's names and the metadata fields they replace. */
+const ENDPOINT_FIELDS = { authorization: 'authorization_endpoint', token: 'token_endpoint', revocation: 'revocation_endpoint', endSession: 'end_session_endpoint', userinfo: 'userinfo_endpoint' } as const;
+
+/** The `endpoints` option as metadata fields, each an absolute https URL (http only on loopback). */
+function resolveEndpoints(given: BffOptions['endpoints']): Partial<ServerMetadata> {
+  if (given === undefined) return {};
+  if (typeof given !== 'object' || given === null) fail('`endpoints` must be an object of URLs');
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(given)) {
+    const field = ENDPOINT_FIELDS[name as keyof typeof ENDPOINT_FIELDS];
+    if (!field) fail(`\`endpoints.${name}\` is not an endpoint the BFF knows (${Object.keys(ENDPOINT_FIELDS).join(', ')})`);
+    if (value !== undefined) out[field] = parseSecureUrl(value, `\`endpoints.${name}\``).href;
+  }
+  return out;
+}
+
 /**
  * Validates {@link BffOptions} and derives what the routes share.
  *
@@ -155,12 +179,21 @@ export function resolveOptions(options: BffOptions): BffConfig {
   const issuer = secureUrl(text(options.issuer, 'issuer'), 'issuer') && options.issuer;
   const baseUrl = secureUrl(options.baseUrl, 'baseUrl');
   if (baseUrl.pathname !== '/') fail(`\`baseUrl\` must be an origin (the routes live under /bff), got ${JSON.stringify(options.baseUrl)}`);
+  const endpoints = resolveEndpoints(options.endpoints);
   const scope = text(options.scope, 'scope');
   if (!scope.split(/\s+/).includes('openid')) fail('`scope` must contain openid: the BFF learns who signed in from the ID token');
   const sessionTtl = seconds(options.sessionTtlSeconds, 'sessionTtlSeconds', 8 * 3600);
   const idleTtl = Math.min(seconds(options.idleTtlSeconds, 'idleTtlSeconds', 3600), sessionTtl);
   return {
-    client: { issuer, clientId: text(options.clientId, 'clientId'), clientSecret: text(options.clientSecret, 'clientSecret'), authMethod: 'client_secret_basic' },
+    endpoints,
+    client: {
+      issuer,
+      clientId: text(options.clientId, 'clientId'),
+      clientSecret: text(options.clientSecret, 'clientSecret'),
+      authMethod: 'client_secret_basic',
+      ...(endpoints.token_endpoint ? { tokenEndpoint: endpoints.token_endpoint } : {}),
+      ...(endpoints.revocation_endpoint ? { revocationEndpoint: endpoints.revocation_endpoint } : {}),
+    },
     baseUrl,
     redirectUri: new URL('/bff/callback', baseUrl).href,
     scope,

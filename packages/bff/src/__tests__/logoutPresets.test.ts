@@ -1,6 +1,6 @@
 import { auth0, cognito, entra } from '@pkce-auth/core';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { APP, body, Browser, mockAuthServer, signIn, testBff, useMsw, type MockAuthServer } from './fixtures.js';
+import { APP, body, Browser, ISSUER, mockAuthServer, signIn, testBff, useMsw, type MockAuthServer } from './fixtures.js';
 
 useMsw();
 
@@ -45,5 +45,28 @@ describe('POST /bff/logout with a provider preset’s logoutUrl', () => {
 describe('createBff with a preset', () => {
   it("refuses entra({ tenant: 'common' }): its issuer template is a browser option the BFF cannot honour", () => {
     expect(() => testBff({ ...entra({ tenant: 'common' }) })).toThrow(/`issuerTemplate`.*not supported by the BFF/);
+  });
+});
+
+describe('createBff with endpoints (a preset’s, e.g. cognito())', () => {
+  it('revokes at the given revocation endpoint where discovery lists none, and only then', async () => {
+    as = await mockAuthServer({ revocation: false });
+    const endpoints = { authorization: `${ISSUER}/authorize`, token: `${ISSUER}/token`, revocation: `${ISSUER}/revoke` };
+    await logoutTarget({ endpoints });
+    expect(as.requests.revocation).toHaveLength(1);
+    await logoutTarget({});
+    expect(as.requests.revocation).toHaveLength(1);
+  });
+
+  it('sends the login to the given authorization endpoint, not the discovered one', async () => {
+    const { bff } = testBff({ endpoints: { authorization: 'https://login.example/oauth2/authorize', token: `${ISSUER}/token` } });
+    const login = await new Browser(bff).fetch('/bff/login?returnTo=/');
+    expect(login.status).toBe(302);
+    expect(login.headers.get('location')).toMatch(/^https:\/\/login\.example\/oauth2\/authorize\?/);
+  });
+
+  it('refuses an endpoint it does not know or an insecure one, naming it', () => {
+    expect(() => testBff({ endpoints: { authorization: `${ISSUER}/a`, token: `${ISSUER}/t`, jwks: 'x' } as never })).toThrow(/`endpoints.jwks` is not an endpoint/);
+    expect(() => testBff({ endpoints: { authorization: 'http://login.example/a', token: `${ISSUER}/t` } })).toThrow(/`endpoints.authorization`/);
   });
 });

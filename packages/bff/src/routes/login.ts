@@ -1,4 +1,5 @@
-import { AuthError, createPkcePair, discover } from '@pkce-auth/core';
+import { AuthError, createPkcePair } from '@pkce-auth/core';
+import { serverMetadata } from '../metadata.js';
 import { randomId } from '../crypto.js';
 import type { BffConfig } from '../options.js';
 import { MAX_RETURN_TO, pendingLoginsCookie, readPendingLogins, type PendingLogin } from '../pendingLogins.js';
@@ -48,7 +49,7 @@ function authorizationUrl(config: BffConfig, endpoint: string, login: PendingLog
  */
 export async function login(config: BffConfig, request: Request, url: URL): Promise<Response> {
   const returnTo = returnToOf(config, url);
-  const meta = await discover(config.client.issuer);
+  const meta = await serverMetadata(config);
   if (!meta.authorization_endpoint) throw new AuthError('discovery_failed', `${config.client.issuer} advertises no authorization_endpoint`);
   const { verifier, challenge } = await createPkcePair();
   const pending: PendingLogin = { state: randomId(), verifier, nonce: randomId(), returnTo, createdAt: Date.now() };

@@ -1,4 +1,5 @@
-import { discover, parseSecureUrl, revokeToken, type ServerMetadata } from '@pkce-auth/core';
+import { parseSecureUrl, revokeToken, type ServerMetadata } from '@pkce-auth/core';
+import { serverMetadata } from '../metadata.js';
 import type { BffConfig } from '../options.js';
 import { clearSessionCookie, requestCookies, requestSessionKey } from '../requestSession.js';
 import { json } from '../responses.js';
@@ -58,7 +59,7 @@ function providerLogoutUrl(config: BffConfig, meta: ServerMetadata | undefined, 
 export async function logout(config: BffConfig, request: Request): Promise<Response> {
   const key = requestSessionKey(config, requestCookies(config, request));
   const data = key ? await takeSession(config, key) : undefined;
-  const meta = await discover(config.client.issuer).catch((error: unknown) => void config.onError(error));
+  const meta = await serverMetadata(config).catch((error: unknown) => void config.onError(error));
   if (meta?.revocation_endpoint && data?.refreshToken) {
     await revokeToken({ ...config.client, token: data.refreshToken, tokenTypeHint: 'refresh_token' }).catch(config.onError);
   }
