@@ -7,7 +7,7 @@ import { createNodeForwarder } from './nodeForward.js';
 import { resolveOptions, type BffOptions } from './options.js';
 import { json } from './responses.js';
 import { forwardWithFetch } from './proxy.js';
-import { createRouter, pathKind } from './router.js';
+import { createRouter, ownerOf } from './router.js';
 
 /** A Backend for Frontend: its routes as a web-standard handler and as Node middleware. */
 export interface Bff {
@@ -39,7 +39,7 @@ export function createBff(options: BffOptions): Bff {
       const routed = (await route(request)) ?? notOwned();
       return routed instanceof Response ? routed : forwardWithFetch(config, routed, request);
     },
-    node: nodeHandler({ baseUrl: config.baseUrl, kind: (pathname) => pathKind(config, pathname), route: async (request) => (await route(request)) ?? notOwned(), forwarder }),
+    node: nodeHandler({ baseUrl: config.baseUrl, kind: (pathname) => ownerOf(config, pathname)?.kind, route: async (request) => (await route(request)) ?? notOwned(), forwarder }),
     close: async () => {
       forwarder.close();
       await config.store.close?.();

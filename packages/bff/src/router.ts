@@ -1,7 +1,7 @@
 import type { TokenKeeper } from './accessTokens.js';
 import { requireCsrfHeader } from './csrf.js';
 import type { LogoutSubject } from './logoutToken.js';
-import type { BffConfig } from './options.js';
+import type { BffConfig, ResolvedApi } from './options.js';
 import { apiFor, authorizeForward, type Forward } from './proxy.js';
 import { errorResponse, HttpError } from './responses.js';
 import { backchannelLogout } from './routes/backchannelLogout.js';
@@ -36,10 +36,16 @@ function bffRoutes(config: BffConfig, parts: RouterParts): Record<string, Route>
   };
 }
 
-/** What the BFF does with `pathname`: its own `/bff` routes, a configured API's proxy, or nothing (undefined). */
-export function pathKind(config: BffConfig, pathname: string): 'bff' | 'api' | undefined {
-  if (pathname === '/bff' || pathname.startsWith('/bff/')) return 'bff';
-  return apiFor(config, pathname) ? 'api' : undefined;
+/** What the BFF does with a path: one of its own `/bff` routes, or the proxy to a configured API. */
+export type PathOwner = { kind: 'bff' } | { kind: 'api'; api: ResolvedApi };
+
+const OWN_ROUTE: PathOwner = { kind: 'bff' };
+
+/** Who answers `pathname` at the BFF: its `/bff` routes, a configured API (the longest path), or nobody (undefined). */
+export function ownerOf(config: BffConfig, pathname: string): PathOwner | undefined {
+  if (pathname === '/bff' || pathname.startsWith('/bff/')) return OWN_ROUTE;
+  const api = apiFor(config, pathname);
+  return api ? { kind: 'api', api } : undefined;
 }
 
 /**
@@ -50,11 +56,10 @@ export function pathKind(config: BffConfig, pathname: string): 'bff' | 'api' | u
  */
 export function createRouter(config: BffConfig, parts: RouterParts): (request: Request) => Promise<Response | Forward | undefined> {
   const routes = bffRoutes(config, parts);
-  const dispatch = async (request: Request, url: URL): Promise<Response | Forward> => {
-    const api = pathKind(config, url.pathname) === 'bff' ? undefined : apiFor(config, url.pathname);
-    if (api) {
+  const dispatch = async (request: Request, url: URL, owner: PathOwner): Promise<Response | Forward> => {
+    if (owner.kind === 'api') {
       requireCsrfHeader(request);
-      return authorizeForward(config, parts.tokens, request, url, api);
+      return authorizeForward(config, parts.tokens, request, url, owner.api);
     }
     const route = routes[url.pathname];
     if (!route) throw new HttpError(404, 'not_found', `the BFF has no route ${url.pathname}`);
@@ -64,9 +69,10 @@ export function createRouter(config: BffConfig, parts: RouterParts): (request: R
   };
   return async (request) => {
     const url = URL.parse(request.url);
-    if (!url || !pathKind(config, url.pathname)) return undefined;
+    const owner = url ? ownerOf(config, url.pathname) : undefined;
+    if (!url || !owner) return undefined;
     try {
-      return await dispatch(request, url);
+      return await dispatch(request, url, owner);
     } catch (error) {
       return errorResponse(error, config.onError);
     }
