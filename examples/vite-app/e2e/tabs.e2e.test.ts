@@ -163,6 +163,14 @@ describe('two tabs, one session (storage: local)', () => {
     await context.unroute(stack!.tokenEndpoint);
     await tab2.getByTestId('auth-status').filter({ hasText: /^unauthenticated$/ }).waitFor({ timeout: 5_000 });
     const signedOutAt = Date.now();
+    // Tab 1 leaves for the end-session endpoint only after the revocation: it may be on the app's
+    // home page, and unauthenticated there, before it goes. Wait for the trip itself.
+    const tab1Trip = () => log.navigations(before).filter((r) => r.page === tab1).map((r) => new URL(r.url));
+    await waitUntil(() => {
+      const trip = tab1Trip();
+      const out = trip.findIndex((u) => u.pathname === '/session/end');
+      return out >= 0 && trip.slice(out + 1).some((u) => u.origin === stack!.appUrl);
+    }, 15_000, 'tab 1 to the end-session endpoint and back to the app');
     await tab1.waitForURL(`${stack!.appUrl}/`);
     await tab1.getByTestId('auth-status').filter({ hasText: /^unauthenticated$/ }).waitFor();
 
