@@ -88,8 +88,20 @@ describe('sign-in in a popup (COOP same-origin-allow-popups)', () => {
     );
 
     // Sign-out: the console stays clean through it too.
+    const signOutAt = Date.now();
     await page.getByTestId('logout-button').click();
-    await page.waitForURL((url) => url.origin === suite.stack().appUrl && url.pathname === '/', { timeout: 15_000 });
+    // The page is on / already: wait for the trip to the end-session endpoint and back, so the
+    // console is read after the whole sign-out.
+    await waitUntil(
+      () => {
+        const trip = log.navigations(signOutAt).filter((r) => r.page === page).map((r) => r.url);
+        const out = trip.findIndex((url) => url.startsWith(`${suite.stack().issuer}/session/end`));
+        return out >= 0 && trip.slice(out + 1).includes(`${suite.stack().appUrl}/`);
+      },
+      15_000,
+      'the end-session endpoint and the return to /',
+    );
+    await page.waitForURL(`${suite.stack().appUrl}/`);
     await page.getByTestId('auth-status').filter({ hasText: 'unauthenticated' }).waitFor();
     const aborted = log.failed.filter((r) => r.url.includes('/token/revocation') || r.url.includes('/revoke'));
     if (aborted.length > 0) report(`sign-out: the revocation request failed in the browser (${aborted.map((r) => r.failure).join(', ')}): reported, not filtered`);
