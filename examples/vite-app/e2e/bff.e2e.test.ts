@@ -494,7 +494,8 @@ describe('the callback: BFF mode against browser mode', () => {
     // The favicon is the browser's own, fetched when it gets round to it: not counted.
     const after = log.all.slice(index).filter((r) => r.at <= end && !r.url.endsWith('/favicon.svg'));
     // What the browser sent that Playwright does not show: CORS preflights (seen by the APIs).
-    const preflights = s.apiRequests.filter((r) => r.method === 'OPTIONS' && r.at >= since && r.at <= end).length;
+    // Counted from before the page load (the APIs record in this process, Playwright's events come later); signed out, the page calls no API.
+    const preflights = s.apiRequests.filter((r) => r.method === 'OPTIONS' && r.at >= begun && r.at <= end).length;
     const inPage = await page.evaluate(() => (window as unknown as { __notesListedAt?: number }).__notesListedAt);
     // How long the code exchange took as the browser saw it: the /bff/callback response (the BFF
     // exchanges the code before it answers) or the page's own token request.

@@ -201,7 +201,7 @@ describe('sign-in (storage: session)', () => {
     // Now let the very same authorization request go through.
     await page.goto(authorizeUrl!);
     await signIn(page, stack!);
-    await page.getByTestId('auth-status').filter({ hasText: 'authenticated' }).waitFor();
+    await page.getByTestId('auth-status').filter({ hasText: /^authenticated$/ }).waitFor();
     await waitUntil(() => new URL(page.url()).pathname === '/', 10_000, 'the return to /');
 
     const after = await storageDump(page);

@@ -98,12 +98,14 @@ describe('notes API', () => {
   });
 
   it('answers 401 invalid_token for an expired token', async () => {
-    const shortLived = await startDevServer({ port: 0, accessTokenTtl: 1, resource: AUDIENCE });
+    // 3 s, not 1: `exp` is a whole second, so a 1 s token can expire before its first use.
+    const shortLived = await startDevServer({ port: 0, accessTokenTtl: 3, resource: AUDIENCE });
     const shortApi = await createNotesApi({ issuer: shortLived.issuer, audience: AUDIENCE, port: 0 });
     try {
       const { access_token } = await signIn({ issuer: shortLived.issuer });
       expect((await fetch(`${shortApi.url}/notes`, { headers: { authorization: `Bearer ${access_token}` } })).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 2100));
+      const { exp } = JSON.parse(Buffer.from(access_token.split('.')[1]!, 'base64url').toString()) as { exp: number };
+      await new Promise((r) => setTimeout(r, exp * 1000 + 100 - Date.now()));
       const res = await fetch(`${shortApi.url}/notes`, { headers: { authorization: `Bearer ${access_token}` } });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer error="invalid_token", error_description="the access token expired"');

@@ -179,6 +179,7 @@ describe('bff.node', () => {
   ])('ends the call to the API when the browser goes away %s', async (_, path) => {
     const { url, cookie } = await app();
     closedAt = undefined;
+    apiCalls.length = 0;
     const leftAt = await new Promise<number>((resolve) => {
       const req = request(`${url}/api${path}`, { headers: { cookie, 'x-csrf': '1' } }, (res) => res.once('data', leave));
       function leave() {
@@ -186,7 +187,8 @@ describe('bff.node', () => {
         resolve(Date.now());
       }
       req.on('error', () => undefined).end();
-      if (path === '/notes/silent') setTimeout(leave, 200);
+      // Leave once the BFF has called the API (not after a fixed time: a slow BFF would rightly not call it at all).
+      if (path === '/notes/silent') void expect.poll(() => apiCalls.includes(path), { timeout: 5_000 }).toBe(true).then(leave);
     });
     await expect.poll(() => closedAt, { timeout: 2_000 }).toBeDefined();
     expect(closedAt! - leftAt).toBeLessThan(1_000);
