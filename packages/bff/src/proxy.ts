@@ -24,7 +24,6 @@ export function upstreamUrl(api: ResolvedApi, url: URL): URL {
  * node's, which streams them without web streams in between).
  */
 export interface Forward {
-  readonly kind: 'forward';
   readonly method: string;
   readonly target: URL;
   /** The upstream request's headers for the adapter's {@link UpstreamClient}: the browser's, cleaned, with the token. */
@@ -39,7 +38,7 @@ export async function authorizeForward(config: BffConfig, tokens: TokenKeeper, r
   const target = upstreamUrl(api, url);
   const session = await requireSession(config, request);
   const accessToken = await tokens.accessToken(session, api.resource);
-  return { kind: 'forward', method: request.method, target, headers: (client) => upstreamRequestHeaders(request.headers, accessToken, request.method, client) };
+  return { method: request.method, target, headers: (client) => upstreamRequestHeaders(request.headers, accessToken, request.method, client) };
 }
 
 /** Statuses whose response has no body (fetch refuses a body for them). */

@@ -231,7 +231,7 @@ describe('createNodeForwarder', () => {
     const forwarder = createNodeForwarder((error) => reported.push(error), { idleMs: 100 });
     const target = new URL(`${silent}/notes`);
     const url = await listen(async (req, res) => {
-      const answer = await forwarder.forward({ kind: 'forward', method: 'GET', target, headers: () => [] }, req, res);
+      const answer = await forwarder.forward({ method: 'GET', target, headers: () => [] }, req, res);
       if (answer) res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
     });
     const response = await fetch(url);
