@@ -2,7 +2,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { clientCredentials, exchangeCode, refreshTokens, revokeToken } from '../server/grants.js';
-import { discover } from '../protocol/discovery.js';
+import { clearDiscoveryCache, discover } from '../protocol/discovery.js';
 import { discoveryDocument, idToken, ISSUER, TOKEN_ENDPOINT } from './fixtures.js';
 import { server } from './msw.js';
 
@@ -110,6 +110,30 @@ describe('server-side grants (Node)', () => {
     await expect(discover('https://down.example', { cache: false })).rejects.toMatchObject({ code: 'network_error' });
     server.use(http.get('https://html.example/.well-known/openid-configuration', () => new HttpResponse('<html/>', { headers: { 'content-type': 'text/html' } })));
     await expect(discover('https://html.example', { cache: false })).rejects.toMatchObject({ code: 'discovery_failed' });
+  });
+
+  it('issuerTemplate (Entra multi-tenant): the discovered template is accepted, each ID token\'s iss must be its own tenant\'s', async () => {
+    const common = 'https://login.example.com/common/v2.0';
+    const template = 'https://login.example.com/{tenantid}/v2.0';
+    const token = 'https://login.example.com/common/oauth2/v2.0/token';
+    const idTokens: string[] = [];
+    server.use(
+      http.get(`${common}/.well-known/openid-configuration`, () => HttpResponse.json(discoveryDocument({ issuer: template, token_endpoint: token }))),
+      http.post(token, () => HttpResponse.json({ access_token: 'a', token_type: 'Bearer', id_token: idTokens.shift() })),
+    );
+    const opts = { issuer: common, clientId: 'notes-spa', clientSecret: 'shh', refreshToken: 'r1' };
+    clearDiscoveryCache();
+    // Without the template the discovered issuer is not the one configured.
+    await expect(refreshTokens(opts)).rejects.toMatchObject({ code: 'issuer_mismatch' });
+    idTokens.push(idToken({ iss: 'https://login.example.com/t-1/v2.0', tid: 't-1' }));
+    await expect(refreshTokens({ ...opts, issuerTemplate: template })).resolves.toMatchObject({ accessToken: 'a' });
+    // Signed "by" tenant t-1 but claiming tenant t-2, or the template itself: refused.
+    for (const claims of [{ iss: 'https://login.example.com/t-1/v2.0', tid: 't-2' }, { iss: template }]) {
+      idTokens.push(idToken(claims));
+      await expect(refreshTokens({ ...opts, issuerTemplate: template })).rejects.toThrow(/"iss"/);
+    }
+    await expect(refreshTokens({ ...opts, issuerTemplate: 'https://login.example.com/common/v2.0' })).rejects.toMatchObject({ code: 'invalid_config', message: expect.stringMatching(/\{tenantid\}/) });
+    clearDiscoveryCache();
   });
 
   it('refuses plain http to a public host with invalid_config before any request', async () => {

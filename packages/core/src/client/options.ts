@@ -3,6 +3,7 @@ import { AuthError } from '../errors.js';
 import { defined, words } from '../objects.js';
 import type { ServerMetadata } from '../protocol/discovery.js';
 import type { RequestContext } from '../protocol/http.js';
+import { checkIssuerTemplate } from '../protocol/issuerTemplate.js';
 import { resolveStorage } from '../storage.js';
 import type { AuthClientOptions, AuthEndpoints, StorageLike, TokenOptions } from '../types.js';
 import { pageLocation, parseSecureUrl, tryUrl } from '../url.js';
@@ -96,9 +97,7 @@ function parseProviderOptions(options: AuthClientOptions): Pick<ClientConfig, 'l
   const { logoutUrl, issuerTemplate, browserUnsupported } = options;
   if (browserUnsupported !== undefined) fail(`this server cannot sign in a browser app: ${browserUnsupported}`);
   if (logoutUrl !== undefined && typeof logoutUrl !== 'function') fail('`logoutUrl` must be a function returning a URL or undefined');
-  if (issuerTemplate !== undefined && !(parseSecureUrl(issuerTemplate, '`issuerTemplate`') && issuerTemplate.includes('{tenantid}'))) {
-    fail('`issuerTemplate` must be an https URL containing `{tenantid}`');
-  }
+  if (issuerTemplate !== undefined) checkIssuerTemplate(issuerTemplate);
   return { logoutUrl, issuerTemplate };
 }
 

@@ -1,6 +1,7 @@
 import * as oauth from 'oauth4webapi';
 import { AuthError } from '../errors.js';
 import { discover, type ServerMetadata } from '../protocol/discovery.js';
+import { authorizationServer } from '../protocol/issuerTemplate.js';
 import type { TokenEndpoint } from '../protocol/tokenRequests.js';
 import type { ClientConfig } from './options.js';
 
@@ -23,23 +24,6 @@ function checkUsable(meta: ServerMetadata, needs: readonly ('authorization_endpo
     throw new AuthError('discovery_failed', `${meta.issuer} lacks PKCE S256; enable it for this client`);
   }
   return meta;
-}
-
-/**
- * oauth4webapi's hook for the expected `iss` of a JWT, exported but left out of its types; its
- * author's openid-client uses it the same way for Entra ID's `{tenantid}` issuer.
- */
-const EXPECTED_ISSUER = (oauth as unknown as { _expectedIssuer: symbol })._expectedIssuer;
-
-/**
- * The server as oauth4webapi sees it; with an issuer template, each ID token's `iss` is expected
- * to be the template filled with that token's own `tid` (a tenant id: letters, digits, dashes).
- */
-function authorizationServer(meta: ServerMetadata, template: string | undefined): oauth.AuthorizationServer {
-  if (!template) return meta as oauth.AuthorizationServer;
-  const tenantIssuer = ({ claims }: { claims: { tid?: unknown } }): string =>
-    typeof claims.tid === 'string' && /^[\w-]+$/.test(claims.tid) ? template.replace('{tenantid}', claims.tid) : template;
-  return { ...meta, [EXPECTED_ISSUER]: tenantIssuer } as oauth.AuthorizationServer;
 }
 
 export function createMetadataSource(config: ClientConfig): MetadataSource {

@@ -3,6 +3,7 @@ import { AuthError } from '../errors.js';
 import { validateCallback } from '../protocol/callback.js';
 import { discover, type ServerMetadata } from '../protocol/discovery.js';
 import type { RequestContext } from '../protocol/http.js';
+import { authorizationServer, checkIssuerTemplate } from '../protocol/issuerTemplate.js';
 import { revoke } from '../protocol/revocation.js';
 import { clientCredentialsGrant, codeGrant, refreshGrant, type TokenEndpoint } from '../protocol/tokenRequests.js';
 import type { TokenSet } from '../protocol/tokenResponse.js';
@@ -16,6 +17,12 @@ export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'n
 export interface ServerClientOptions extends RequestContext {
   /** The issuer, for discovery (and ID-token `iss` checks). */
   issuer?: string;
+  /**
+   * A multi-tenant issuer (`https://login.microsoftonline.com/{tenantid}/v2.0`, as `entra({ tenant:
+   * 'common' })` sets it): the discovered `issuer` may be this template, and each ID token's `iss`
+   * must be it filled with that token's own `tid`.
+   */
+  issuerTemplate?: string;
   /** The token endpoint, instead of discovery. */
   tokenEndpoint?: string;
   /** The revocation endpoint, instead of discovery. */
@@ -39,16 +46,17 @@ async function serverFor(opts: ServerClientOptions, need: 'token_endpoint' | 're
     return { issuer: opts.issuer ?? url.origin, [need]: url.href };
   }
   if (!opts.issuer) throw new AuthError('invalid_config', `pass \`issuer\` (for discovery) or the endpoint (${need})`);
-  const meta = await discover(opts.issuer, opts);
+  const meta = await discover(opts.issuer, { ...opts, expectedIssuer: opts.issuerTemplate });
   if (!meta[need]) throw new AuthError('discovery_failed', `${opts.issuer} advertises no ${need}`);
   return meta;
 }
 
 /** The token endpoint, client and client authentication of `opts`. */
 async function tokenEndpoint(opts: ServerClientOptions): Promise<TokenEndpoint> {
+  const template = opts.issuerTemplate === undefined ? undefined : checkIssuerTemplate(opts.issuerTemplate);
   const meta = await serverFor(opts, 'token_endpoint');
   const client = defined<oauth.Client>({ client_id: opts.clientId, id_token_signed_response_alg: opts.idTokenSigningAlg });
-  return { as: meta as oauth.AuthorizationServer, client, auth: clientAuth(opts), ctx: opts };
+  return { as: authorizationServer(meta, template), client, auth: clientAuth(opts), ctx: opts };
 }
 
 function clientAuth(opts: ServerClientOptions): oauth.ClientAuth {
