@@ -1,6 +1,6 @@
-import { discover } from '@pkce-auth/core';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { keyedHash } from './crypto.js';
+import { serverMetadata } from './metadata.js';
 import type { BffConfig } from './options.js';
 import { HttpError } from './responses.js';
 
@@ -33,6 +33,17 @@ function checkClaims(payload: JWTPayload, typ: string | undefined): LogoutSubjec
   return { ...(sid ? { sid: sid as string } : {}), ...(sub ? { sub: sub as string } : {}) };
 }
 
+/**
+ * With a multi-tenant issuer template, the `iss` a token must carry: the template filled with
+ * the token's own `tid` (as the core checks ID tokens; jose knows only fixed issuers).
+ */
+function checkTenantIssuer(payload: JWTPayload, template: string): void {
+  const { tid } = payload as { tid?: unknown };
+  if (typeof tid !== 'string' || !/^[\w-]+$/.test(tid)) throw refuse(`its tid must name the tenant (the issuer is the template ${template})`);
+  const expected = template.replace('{tenantid}', tid);
+  if (payload.iss !== expected) throw refuse(`iss is ${JSON.stringify(payload.iss)}, not ${expected} (the issuer of its tenant)`);
+}
+
 /** The signature algorithms to accept: the server's ID-token ones that are asymmetric, else RS256. */
 function algorithms(advertised: string[] | undefined): string[] {
   const asymmetric = (advertised ?? []).filter((alg) => /^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$/.test(alg));
@@ -41,21 +52,23 @@ function algorithms(advertised: string[] | undefined): string[] {
 
 /**
  * A verifier of back-channel logout tokens: signature against the issuer's JWKS (fetched with
- * jose, cached), `iss`, `aud` = client id, `iat` within 10 minutes, `typ`, `events`, no `nonce`,
- * `sid` or `sub`, and `jti` used once (remembered in the store, across instances).
+ * jose, cached), `iss` (with an issuer template: its tenant's), `aud` = client id, `iat` within
+ * 10 minutes, `typ`, `events`, no `nonce`, `sid` or `sub`, and `jti` used once (remembered in
+ * the store, across instances).
  *
  * @see https://openid.net/specs/openid-connect-backchannel-1_0.html#Validation
  */
 export function logoutTokenVerifier(config: BffConfig): (token: string) => Promise<LogoutSubject> {
   let jwks: { uri: string; set: ReturnType<typeof createRemoteJWKSet> } | undefined;
   return async (token) => {
-    const meta = await discover(config.client.issuer);
+    const meta = await serverMetadata(config);
+    const template = config.client.issuerTemplate;
     if (!meta.jwks_uri) throw refuse(`${config.client.issuer} advertises no jwks_uri to verify it with`);
     if (jwks?.uri !== meta.jwks_uri) jwks = { uri: meta.jwks_uri, set: createRemoteJWKSet(new URL(meta.jwks_uri)) };
     let verified: Awaited<ReturnType<typeof jwtVerify>>;
     try {
       verified = await jwtVerify(token, jwks.set, {
-        issuer: config.client.issuer,
+        ...(template ? {} : { issuer: config.client.issuer }),
         audience: config.client.clientId,
         algorithms: algorithms(meta.id_token_signing_alg_values_supported),
         requiredClaims: ['iat', 'jti', 'events'],
@@ -67,6 +80,7 @@ export function logoutTokenVerifier(config: BffConfig): (token: string) => Promi
       if (error instanceof errors.JWKSTimeout || error instanceof TypeError) throw new HttpError(502, 'jwks_unavailable', `could not fetch ${meta.jwks_uri} to verify the logout token`);
       throw refuse(error instanceof Error ? error.message : String(error));
     }
+    if (template) checkTenantIssuer(verified.payload, template);
     const subject = checkClaims(verified.payload, verified.protectedHeader.typ);
     const ttl = (MAX_AGE_SECONDS + 2 * CLOCK_TOLERANCE_SECONDS) * 1000;
     if (!(await config.store.set(`jti:${keyedHash(config.keys.ids, verified.payload.jti as string)}`, '1', ttl, 'absent'))) throw refuse('its jti was already used');

@@ -1,4 +1,4 @@
-import { AuthError, parseSecureUrl, type AuthClientOptions, type AuthEndpoints, type ServerClientOptions, type ServerMetadata } from '@pkce-auth/core';
+import { AuthError, checkIssuerTemplate, parseSecureUrl, type AuthClientOptions, type AuthEndpoints, type ServerClientOptions, type ServerMetadata } from '@pkce-auth/core';
 import { cookieNames, type CookieNames } from './cookies.js';
 import { deriveKeys, type Keys } from './crypto.js';
 import { guardStore, StoreError, type SessionStore } from './store.js';
@@ -18,6 +18,12 @@ export interface BffApi {
 export interface BffOptions {
   /** The authorization server's issuer (discovery at `<issuer>/.well-known/openid-configuration`). */
   issuer: string;
+  /**
+   * A multi-tenant issuer, as `entra({ tenant: 'common' })` sets it
+   * (`https://login.microsoftonline.com/{tenantid}/v2.0`): discovery at `issuer` may name this
+   * template, and each ID token's (and logout token's) `iss` must be it filled with the token's own `tid`.
+   */
+  issuerTemplate?: string;
   /** The BFF's client id: a confidential client with redirect URI `<baseUrl>/bff/callback`. */
   clientId: string;
   /** Its client secret, sent with HTTP Basic (`client_secret_basic`). */
@@ -75,7 +81,7 @@ export interface ResolvedApi {
 export interface BffConfig {
   /** The `endpoints` option, as metadata fields over the discovered ones (see metadata.ts). */
   endpoints: Partial<ServerMetadata>;
-  /** What the core's server-side functions take: issuer, client, client_secret_basic (and the `endpoints` token and revocation endpoints). */
+  /** What the core's server-side functions take: issuer (and its template), client, client_secret_basic (and the `endpoints` token and revocation endpoints). */
   client: ServerClientOptions & { issuer: string; clientSecret: string };
   baseUrl: URL;
   redirectUri: string;
@@ -173,8 +179,6 @@ function resolveEndpoints(given: BffOptions['endpoints']): Partial<ServerMetadat
  */
 export function resolveOptions(options: BffOptions): BffConfig {
   if (typeof options !== 'object' || options === null) fail('createBff needs an options object');
-  // A preset's browser-only options must not be dropped silently (Entra's multi-tenant issuer).
-  if ((options as { issuerTemplate?: unknown }).issuerTemplate !== undefined) fail('`issuerTemplate` (multi-tenant issuers, e.g. entra({ tenant: "common" })) is not supported by the BFF: use a single tenant');
   const keys = deriveKeys(options.secret);
   const issuer = secureUrl(text(options.issuer, 'issuer'), 'issuer') && options.issuer;
   const baseUrl = secureUrl(options.baseUrl, 'baseUrl');
@@ -191,6 +195,7 @@ export function resolveOptions(options: BffOptions): BffConfig {
       clientId: text(options.clientId, 'clientId'),
       clientSecret: text(options.clientSecret, 'clientSecret'),
       authMethod: 'client_secret_basic',
+      ...(options.issuerTemplate !== undefined ? { issuerTemplate: checkIssuerTemplate(options.issuerTemplate) } : {}),
       ...(endpoints.token_endpoint ? { tokenEndpoint: endpoints.token_endpoint } : {}),
       ...(endpoints.revocation_endpoint ? { revocationEndpoint: endpoints.revocation_endpoint } : {}),
     },

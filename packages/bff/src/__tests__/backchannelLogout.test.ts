@@ -1,6 +1,7 @@
 import { generateKeyPair, SignJWT } from 'jose';
+import { http, HttpResponse } from 'msw';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { body, Browser, ISSUER, mockAuthServer, signIn, testBff, useMsw, type MockAuthServer } from './fixtures.js';
+import { body, Browser, ISSUER, mockAuthServer, server, signIn, testBff, useMsw, type MockAuthServer } from './fixtures.js';
 
 useMsw();
 
@@ -120,5 +121,25 @@ describe('POST /bff/backchannel-logout', () => {
   it('answers 405 to GET', async () => {
     const { a } = await sessions();
     expect((await a.fetch('/bff/backchannel-logout')).status).toBe(405);
+  });
+});
+
+describe('POST /bff/backchannel-logout with an issuer template (entra({ tenant: "common" }))', () => {
+  const template = `${ISSUER}/{tenantid}/v2.0`;
+  const tenant = (tid: string) => template.replace('{tenantid}', tid);
+
+  it("accepts a token whose iss is its own tid's tenant, and refuses one of another tenant or without tid", async () => {
+    // Discovery at the common endpoint names the template, as Entra's does.
+    const meta = (await (await fetch(`${ISSUER}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    server.use(http.get(`${ISSUER}/.well-known/openid-configuration`, () => HttpResponse.json({ ...meta, issuer: template })));
+    const { bff } = testBff({ issuerTemplate: template });
+    const post = async (claims: Record<string, unknown>) => new Browser(bff).fetch('/bff/backchannel-logout', form(await as.logoutToken(claims)));
+    expect((await post({ iss: tenant('t-1'), tid: 't-1' })).status).toBe(200);
+    const otherTenant = await post({ iss: tenant('t-1'), tid: 't-2' });
+    expect(otherTenant.status).toBe(400);
+    expect(await body(otherTenant)).toMatchObject({ message: expect.stringContaining(`not ${tenant('t-2')}`) });
+    const noTid = await post({ iss: template });
+    expect(noTid.status).toBe(400);
+    expect(await body(noTid)).toMatchObject({ message: expect.stringContaining('its tid must name the tenant') });
   });
 });

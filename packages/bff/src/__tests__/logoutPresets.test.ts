@@ -43,8 +43,9 @@ describe('POST /bff/logout with a provider preset’s logoutUrl', () => {
 });
 
 describe('createBff with a preset', () => {
-  it("refuses entra({ tenant: 'common' }): its issuer template is a browser option the BFF cannot honour", () => {
-    expect(() => testBff({ ...entra({ tenant: 'common' }) })).toThrow(/`issuerTemplate`.*not supported by the BFF/);
+  it("takes entra({ tenant: 'common' })'s issuer template (see entraMultiTenant.test.ts), and refuses one without {tenantid}", () => {
+    expect(() => testBff({ ...entra({ tenant: 'common' }) })).not.toThrow();
+    expect(() => testBff({ issuerTemplate: 'https://login.example.com/common/v2.0' })).toThrow(/`issuerTemplate` must be an https URL containing `\{tenantid\}`/);
   });
 });
 
