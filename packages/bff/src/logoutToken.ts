@@ -1,3 +1,4 @@
+import { tenantIssuer } from '@pkce-auth/core';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { keyedHash } from './crypto.js';
 import { serverMetadata } from './metadata.js';
@@ -38,9 +39,8 @@ function checkClaims(payload: JWTPayload, typ: string | undefined): LogoutSubjec
  * the token's own `tid` (as the core checks ID tokens; jose knows only fixed issuers).
  */
 function checkTenantIssuer(payload: JWTPayload, template: string): void {
-  const { tid } = payload as { tid?: unknown };
-  if (typeof tid !== 'string' || !/^[\w-]+$/.test(tid)) throw refuse(`its tid must name the tenant (the issuer is the template ${template})`);
-  const expected = template.replace('{tenantid}', tid);
+  const expected = tenantIssuer(template, payload.tid);
+  if (!expected) throw refuse(`its tid must name the tenant (the issuer is the template ${template})`);
   if (payload.iss !== expected) throw refuse(`iss is ${JSON.stringify(payload.iss)}, not ${expected} (the issuer of its tenant)`);
 }
 

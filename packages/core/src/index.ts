@@ -20,5 +20,5 @@ export { okta, type OktaOptions } from './providers/okta.js';
 export type { ProviderPreset } from './providers/preset.js';
 // The URL rules the client applies, for servers that must apply the same (the BFF).
 export { normalizeReturnTo, parseSecureUrl } from './url.js';
-export { checkIssuerTemplate } from './protocol/issuerTemplate.js';
+export { checkIssuerTemplate, tenantIssuer } from './protocol/issuerTemplate.js';
 export type * from './types.js';

@@ -21,14 +21,20 @@ export function checkIssuerTemplate(template: unknown): string {
 }
 
 /**
+ * The issuer a token of the tenant `tid` must carry under `template`; undefined when `tid` is
+ * not a tenant id (letters, digits, dashes).
+ */
+export function tenantIssuer(template: string, tid: unknown): string | undefined {
+  return typeof tid === 'string' && /^[\w-]+$/.test(tid) ? template.replace('{tenantid}', tid) : undefined;
+}
+
+/**
  * The server as oauth4webapi sees it; with an issuer template, each ID token's `iss` is expected
- * to be the template filled with that token's own `tid` (a tenant id: letters, digits, dashes);
- * a token without one is refused.
+ * to be the template filled with that token's own `tid`; a token without one is refused.
  */
 export function authorizationServer(meta: ServerMetadata, template: string | undefined): oauth.AuthorizationServer {
   if (!template) return meta as oauth.AuthorizationServer;
   // Without a usable `tid` no issuer can match: not even the template itself.
-  const tenantIssuer = ({ claims }: { claims: { tid?: unknown } }): string =>
-    typeof claims.tid === 'string' && /^[\w-]+$/.test(claims.tid) ? template.replace('{tenantid}', claims.tid) : `${template}, filled with a tid claim the token lacks`;
-  return { ...meta, [EXPECTED_ISSUER]: tenantIssuer } as oauth.AuthorizationServer;
+  const expected = ({ claims }: { claims: { tid?: unknown } }): string => tenantIssuer(template, claims.tid) ?? `${template}, filled with a tid claim the token lacks`;
+  return { ...meta, [EXPECTED_ISSUER]: expected } as oauth.AuthorizationServer;
 }
