@@ -141,5 +141,9 @@ describe('POST /bff/backchannel-logout with an issuer template (entra({ tenant: 
     const noTid = await post({ iss: template });
     expect(noTid.status).toBe(400);
     expect(await body(noTid)).toMatchObject({ message: expect.stringContaining('its tid must name the tenant') });
+    // A tid that is not a tenant id (it would put a path into the issuer) is no tenant either.
+    const pathTid = await post({ iss: tenant('evil/x'), tid: 'evil/x' });
+    expect(pathTid.status).toBe(400);
+    expect(await body(pathTid)).toMatchObject({ message: expect.stringContaining('its tid must name the tenant') });
   });
 });
