@@ -540,16 +540,13 @@ export function watchConsole(context: BrowserContext): ConsoleEntry[] {
 
 /**
  * Closes whatever was opened, in order, ignoring what is already gone. None is waited for longer
- * than `CLOSE_LIMIT_MS`; one that takes longer is reported and left, and the result is false.
+ * than `CLOSE_LIMIT_MS`; one that takes longer is reported and left.
  */
-export async function closeQuietly(...things: (Browser | BrowserContext | Page | undefined)[]): Promise<boolean> {
-  let allClosed = true;
+export async function closeQuietly(...things: (Browser | BrowserContext | Page | undefined)[]): Promise<void> {
   for (const thing of things) {
     if (!thing || (await closedWithin(thing, CLOSE_LIMIT_MS))) continue;
-    allClosed = false;
     console.log(`[e2e] a ${kindOf(thing)} did not close in ${CLOSE_LIMIT_MS / 1000} s; moving on without it`);
   }
-  return allClosed;
 }
 
 /**
